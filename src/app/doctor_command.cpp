@@ -1,0 +1,166 @@
+#include "app/doctor_command.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <iostream>
+#include <system_error>
+
+#include "app/web_root.h"
+#include "util/version.h"
+
+namespace lv::app {
+namespace {
+
+// The nearest existing ancestor decides whether a directory that does not exist yet could be created.
+bool writable_or_creatable(const std::filesystem::path& dir) {
+  std::filesystem::path probe = dir;
+  std::error_code ec;
+  while (!probe.empty() && !std::filesystem::exists(probe, ec)) {
+    probe = probe.parent_path();
+  }
+  return !probe.empty() && ::access(probe.c_str(), W_OK) == 0;
+}
+
+CheckResult check_directory(const std::string& name, const std::filesystem::path& dir, const std::string& key) {
+  CheckResult result{"paths", name, CheckLevel::ok, dir.string(), {}};
+  std::error_code ec;
+  if (std::filesystem::is_directory(dir, ec)) {
+    if (::access(dir.c_str(), W_OK) != 0) {
+      result.level = CheckLevel::fail;
+      result.detail += " is not writable";
+      result.fix = "chmod u+w " + dir.string() + "  (or set " + key + " to a writable directory)";
+    }
+  } else if (writable_or_creatable(dir)) {
+    result.detail += " (will be created on first use)";
+  } else {
+    result.level = CheckLevel::fail;
+    result.detail += " cannot be created";
+    result.fix = "mkdir -p " + dir.string() + "  (or set " + key + " to a writable directory)";
+  }
+  return result;
+}
+
+CheckResult check_port(const config::ServerConfig& server) {
+  CheckResult result{"server", "listen", CheckLevel::ok, server.host + ":" + std::to_string(server.port), {}};
+  if (server.port == 0) {
+    result.detail += " (a free port is picked at start)";
+    return result;
+  }
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor acceptor(io);
+  boost::system::error_code ec;
+  const std::string host = server.host == "localhost" ? "127.0.0.1" : server.host;
+  const auto address = boost::asio::ip::make_address(host, ec);
+  if (!ec) {
+    const boost::asio::ip::tcp::endpoint endpoint(address, server.port);
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) {
+      acceptor.set_option(boost::asio::ip::tcp::acceptor::reuse_address(true), ec);
+      acceptor.bind(endpoint, ec);
+    }
+  }
+  if (ec) {
+    result.level = CheckLevel::warn;
+    result.detail += " is not available now (" + ec.message() + "; perhaps LocalVoice is already running)";
+    result.fix = "localvoice serve --port " + std::to_string(server.port + 1);
+  } else {
+    result.detail += " is free";
+  }
+  return result;
+}
+
+const char* level_label(CheckLevel level) {
+  switch (level) {
+    case CheckLevel::ok:
+      return "ok  ";
+    case CheckLevel::warn:
+      return "warn";
+    case CheckLevel::fail:
+      return "FAIL";
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::vector<CheckResult> run_checks(const config::Config& config, const EngineSetup& engines) {
+  std::vector<CheckResult> results;
+  for (const auto& [kind, url] : configured_engines(config)) {
+    const auto status = check_engine(engines, kind, url);
+    CheckResult result{"engines", std::string(engine::kind_name(kind)), CheckLevel::ok, {}, {}};
+    const std::string key = "engines." + std::string(engine::kind_name(kind));
+    switch (status.state) {
+      case engine::EngineState::absent:
+        // Without a language model a session still answers (from the knowledge base, or by saying so).
+        result.level = kind == engine::EngineKind::llm ? CheckLevel::warn : CheckLevel::ok;
+        result.detail = "none configured";
+        if (kind == engine::EngineKind::llm) {
+          result.fix = "set " + key +
+                       " (--llm), e.g. llama:/path/to/model.gguf or ollama:http://localhost:11434?model=gemma3:4b";
+        }
+        break;
+      case engine::EngineState::failed:
+        result.level = CheckLevel::fail;
+        result.detail = status.url + ": " + status.detail;
+        result.fix = "set " + key + " to an engine this build offers (see `localvoice doctor` list above)";
+        break;
+      default:
+        result.detail = status.url + " (" + status.detail + ")";
+        break;
+    }
+    results.push_back(std::move(result));
+  }
+  results.push_back(check_directory("data_dir", config.paths.data_dir, "paths.data_dir (--data-dir)"));
+  results.push_back(check_directory("models_dir", config.paths.models_dir, "paths.models_dir (--models-dir)"));
+  results.push_back(check_directory("kb_dir", config.paths.kb_dir, "paths.kb_dir (--kb-dir)"));
+  const auto web_root = resolve_web_root(config.server.web_root);
+  if (web_root.empty()) {
+    results.push_back({"web", "ui", CheckLevel::warn, "web UI files not found", "scripts/run (builds the UI)"});
+  } else {
+    results.push_back({"web", "ui", CheckLevel::ok, web_root.string(), {}});
+  }
+  results.push_back(check_port(config.server));
+  return results;
+}
+
+void add_doctor_command(CLI::App& root, CliConfig& cli_config, const EngineSetup& engines) {
+  auto* command = root.add_subcommand("doctor", "Check engines, models, folders and the port; print how to fix gaps");
+  cli_config.add_server_flags(*command);
+  cli_config.add_engine_flags(*command);
+  cli_config.add_path_flags(*command);
+  command->callback([&cli_config, &engines] {
+    const config::Config config = cli_config.load();
+    std::cout << "LocalVoice " << kVersion << "\n\nEngines available in this build:\n";
+    for (const auto& [kind, url] : configured_engines(config)) {
+      const auto it = engines.schemes.find(kind);
+      std::cout << "  " << engine::kind_name(kind) << ":";
+      if (it == engines.schemes.end() || it->second.empty()) {
+        std::cout << " (none yet)";
+      } else {
+        for (const auto& info : it->second) {
+          std::cout << " " << info.example;
+        }
+      }
+      std::cout << "\n";
+    }
+    std::cout << "\nChecks:\n";
+    bool failed = false;
+    for (const auto& result : run_checks(config, engines)) {
+      std::cout << "  [" << level_label(result.level) << "] " << result.area << "." << result.name << ": "
+                << result.detail << "\n";
+      if (!result.fix.empty()) {
+        std::cout << "         fix: " << result.fix << "\n";
+      }
+      failed = failed || result.level == CheckLevel::fail;
+    }
+    std::cout << "\n" << (failed ? "Some checks failed; see the fixes above." : "All required checks passed.") << "\n";
+    if (failed) {
+      throw CLI::RuntimeError(1);
+    }
+  });
+}
+
+}  // namespace lv::app

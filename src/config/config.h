@@ -1,0 +1,117 @@
+// LocalVoice settings: defaults < config file (TOML) < environment (LOCALVOICE_*) < command-line flags.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "util/error.h"
+
+namespace lv::config {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string web_root;  // empty: the web UI shipped with the program
+  int io_threads = 2;
+  int worker_threads = 2;
+  std::size_t max_ws_message_bytes = std::size_t{1} << 20;
+  std::size_t max_upload_bytes = std::size_t{25} << 20;
+  int shutdown_grace_ms = 5000;
+
+  bool operator==(const ServerConfig&) const = default;
+};
+
+// Engine URLs (see engine/engine_url.h); empty means "none".
+struct EnginesConfig {
+  std::string vad = "energy:";
+  std::string stt = "pocketsphinx:en-us";
+  std::string tts = "flite:slt";
+  std::string llm;
+  std::string embeddings;
+
+  bool operator==(const EnginesConfig&) const = default;
+};
+
+struct PathsConfig {
+  std::filesystem::path data_dir;    // $XDG_DATA_HOME/localvoice
+  std::filesystem::path models_dir;  // $XDG_CACHE_HOME/localvoice/models
+  std::filesystem::path kb_dir;      // <data_dir>/knowledge
+
+  bool operator==(const PathsConfig&) const = default;
+};
+
+struct LogConfig {
+  std::string level = "info";   // trace, debug, info, warn, error, critical, off
+  std::string format = "auto";  // auto (JSON unless stdout is a terminal), json, text
+
+  bool operator==(const LogConfig&) const = default;
+};
+
+struct Config {
+  ServerConfig server;
+  EnginesConfig engines;
+  PathsConfig paths;
+  LogConfig log;
+
+  bool operator==(const Config&) const = default;
+};
+
+// A configuration problem; `key()` names the setting ("server.port"), the message says how to fix it.
+class ConfigError : public Error {
+ public:
+  ConfigError(std::string key, const std::string& problem, std::string fix = {})
+      : Error(problem, std::move(fix)), key_(std::move(key)) {}
+  const std::string& key() const noexcept { return key_; }
+
+ private:
+  std::string key_;
+};
+
+// One documented setting: its dotted name, environment variable, default and meaning.
+struct KeyInfo {
+  std::string_view key;           // "server.port"
+  std::string_view env;           // "LOCALVOICE_SERVER_PORT"
+  std::string_view default_text;  // "8080" ("" when computed, e.g. XDG paths)
+  std::string_view description;
+};
+std::span<const KeyInfo> keys();
+
+// A command-line flag of `localvoice serve` and the key it sets ("--port" -> "server.port").
+struct FlagInfo {
+  std::string_view flag;
+  std::string_view key;
+};
+std::span<const FlagInfo> flags();
+// The flag that sets `key` ("" when the key has none).
+std::string_view flag_for_key(std::string_view key);
+
+struct Sources {
+  // --config FILE; when absent, $XDG_CONFIG_HOME/localvoice/config.toml (or ~/.config/...) if it exists.
+  std::optional<std::filesystem::path> file;
+  std::map<std::string, std::string> env;    // the process environment (only LOCALVOICE_*, XDG_*, HOME used)
+  std::map<std::string, std::string> flags;  // dotted key -> value, from command-line flags
+};
+
+// Loads and validates. Throws ConfigError naming the key (and file line where known) and the fix, for:
+// an unknown key, a value of the wrong type or out of range, a malformed engine URL, an unreadable model
+// path, an unreadable or malformed config file.
+Config load(const Sources& sources);
+
+// The config file `load` reads: Sources::file (which must exist), else $LOCALVOICE_CONFIG (which must
+// exist), else the XDG default when it exists; nullopt when there is none. Throws ConfigError (key "config").
+std::optional<std::filesystem::path> find_config_file(const Sources& sources);
+
+// The effective configuration as TOML (for `serve --print-config`); loading it back gives the same Config.
+std::string to_toml(const Config& config);
+
+// Reads the LOCALVOICE_*, XDG_* and HOME variables of this process.
+std::map<std::string, std::string> process_environment();
+
+}  // namespace lv::config

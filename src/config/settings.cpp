@@ -1,0 +1,204 @@
+#include "config/settings.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <limits>
+#include <string>
+#include <system_error>
+
+#include "engine/engine_url.h"
+#include "util/error.h"
+#include "util/log.h"
+
+namespace lv::config {
+namespace {
+
+constexpr std::int64_t kMaxInt = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t kMaxThreads = 64;
+constexpr std::int64_t kMaxGraceMs = 3'600'000;
+constexpr std::string_view kIntegerExample = "write digits only, e.g. 8080";
+constexpr std::string_view kSizeExample = "write a number of bytes, or use KiB, MiB or GiB, e.g. 25MiB";
+
+const std::string& text_of(const Value& value) { return std::get<std::string>(value); }
+std::int64_t number_of(const Value& value) { return std::get<std::int64_t>(value); }
+
+std::int64_t clamp_size(std::size_t size) {
+  return size > static_cast<std::size_t>(kMaxInt) ? kMaxInt : static_cast<std::int64_t>(size);
+}
+
+void check_engine(const std::string& url) {
+  if (!url.empty()) {
+    engine::parse_engine_url(url);
+  }
+}
+
+void check_log_level(const std::string& level) { log::parse_level(level); }
+void check_log_format(const std::string& format) { log::parse_format(format); }
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+// Parses the leading digits of `text`; `rest` receives what follows them. Throws lv::Error.
+// `noun` and `example` describe what was expected ("a whole number", "8080") for the error message.
+std::int64_t parse_digits(std::string_view text, std::string_view& rest, std::string_view noun,
+                          std::string_view example) {
+  if (!text.empty() && text.front() == '-') {
+    throw Error("'" + std::string(text) + "' is negative", "use a number of 0 or more");
+  }
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  std::int64_t number = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (error == std::errc::result_out_of_range) {
+    throw Error("'" + std::string(text) + "' is too large", "use a smaller number");
+  }
+  if (error != std::errc{}) {
+    throw Error("'" + std::string(text) + "' is not " + std::string(noun), std::string(example));
+  }
+  rest = std::string_view(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  return number;
+}
+
+// A setting's table entry; the lambdas below are the only code that knows where each key lives in Config.
+constexpr std::array<Setting, 18> kSettings = {{
+    {"server.host", ValueType::text, 0, 0, check_host, [](Config& c, const Value& v) { c.server.host = text_of(v); },
+     [](const Config& c) -> Value { return c.server.host; }},
+    {"server.port", ValueType::integer, 0, 65535, nullptr,
+     [](Config& c, const Value& v) { c.server.port = static_cast<std::uint16_t>(number_of(v)); },
+     [](const Config& c) -> Value { return std::int64_t{c.server.port}; }},
+    {"server.web_root", ValueType::text, 0, 0, nullptr,
+     [](Config& c, const Value& v) { c.server.web_root = text_of(v); },
+     [](const Config& c) -> Value { return c.server.web_root; }},
+    {"server.io_threads", ValueType::integer, 1, kMaxThreads, nullptr,
+     [](Config& c, const Value& v) { c.server.io_threads = static_cast<int>(number_of(v)); },
+     [](const Config& c) -> Value { return std::int64_t{c.server.io_threads}; }},
+    {"server.worker_threads", ValueType::integer, 1, kMaxThreads, nullptr,
+     [](Config& c, const Value& v) { c.server.worker_threads = static_cast<int>(number_of(v)); },
+     [](const Config& c) -> Value { return std::int64_t{c.server.worker_threads}; }},
+    {"server.max_ws_message_bytes", ValueType::size, 1, kMaxInt, nullptr,
+     [](Config& c, const Value& v) { c.server.max_ws_message_bytes = static_cast<std::size_t>(number_of(v)); },
+     [](const Config& c) -> Value { return clamp_size(c.server.max_ws_message_bytes); }},
+    {"server.max_upload_bytes", ValueType::size, 1, kMaxInt, nullptr,
+     [](Config& c, const Value& v) { c.server.max_upload_bytes = static_cast<std::size_t>(number_of(v)); },
+     [](const Config& c) -> Value { return clamp_size(c.server.max_upload_bytes); }},
+    {"server.shutdown_grace_ms", ValueType::integer, 0, kMaxGraceMs, nullptr,
+     [](Config& c, const Value& v) { c.server.shutdown_grace_ms = static_cast<int>(number_of(v)); },
+     [](const Config& c) -> Value { return std::int64_t{c.server.shutdown_grace_ms}; }},
+    {"engines.vad", ValueType::text, 0, 0, check_engine, [](Config& c, const Value& v) { c.engines.vad = text_of(v); },
+     [](const Config& c) -> Value { return c.engines.vad; }},
+    {"engines.stt", ValueType::text, 0, 0, check_engine, [](Config& c, const Value& v) { c.engines.stt = text_of(v); },
+     [](const Config& c) -> Value { return c.engines.stt; }},
+    {"engines.tts", ValueType::text, 0, 0, check_engine, [](Config& c, const Value& v) { c.engines.tts = text_of(v); },
+     [](const Config& c) -> Value { return c.engines.tts; }},
+    {"engines.llm", ValueType::text, 0, 0, check_engine, [](Config& c, const Value& v) { c.engines.llm = text_of(v); },
+     [](const Config& c) -> Value { return c.engines.llm; }},
+    {"engines.embeddings", ValueType::text, 0, 0, check_engine,
+     [](Config& c, const Value& v) { c.engines.embeddings = text_of(v); },
+     [](const Config& c) -> Value { return c.engines.embeddings; }},
+    {"paths.data_dir", ValueType::text, 0, 0, nullptr, [](Config& c, const Value& v) { c.paths.data_dir = text_of(v); },
+     [](const Config& c) -> Value { return c.paths.data_dir.string(); }},
+    {"paths.models_dir", ValueType::text, 0, 0, nullptr,
+     [](Config& c, const Value& v) { c.paths.models_dir = text_of(v); },
+     [](const Config& c) -> Value { return c.paths.models_dir.string(); }},
+    {"paths.kb_dir", ValueType::text, 0, 0, nullptr, [](Config& c, const Value& v) { c.paths.kb_dir = text_of(v); },
+     [](const Config& c) -> Value { return c.paths.kb_dir.string(); }},
+    {"log.level", ValueType::text, 0, 0, check_log_level, [](Config& c, const Value& v) { c.log.level = text_of(v); },
+     [](const Config& c) -> Value { return c.log.level; }},
+    {"log.format", ValueType::text, 0, 0, check_log_format,
+     [](Config& c, const Value& v) { c.log.format = text_of(v); },
+     [](const Config& c) -> Value { return c.log.format; }},
+}};
+
+}  // namespace
+
+std::span<const Setting> settings() { return kSettings; }
+
+const Setting* find_setting(std::string_view key) {
+  for (const Setting& setting : settings()) {
+    if (setting.key == key) return &setting;
+  }
+  return nullptr;
+}
+
+Value parse_text(const Setting& setting, std::string_view text) {
+  switch (setting.type) {
+    case ValueType::text:
+      return std::string(text);
+    case ValueType::size:
+      return parse_size(text);
+    case ValueType::integer: {
+      const std::string_view trimmed = trim(text);
+      std::string_view rest;
+      const std::int64_t number = parse_digits(trimmed, rest, "a whole number", kIntegerExample);
+      if (!rest.empty()) {
+        throw Error("'" + std::string(text) + "' is not a whole number", std::string(kIntegerExample));
+      }
+      return number;
+    }
+  }
+  return std::string(text);
+}
+
+void check_value(const Setting& setting, const Value& value) {
+  if (setting.type == ValueType::text) {
+    if (setting.check_text != nullptr) setting.check_text(text_of(value));
+    return;
+  }
+  const std::int64_t number = number_of(value);
+  if (number < 0) {
+    throw Error(std::to_string(number) + " is negative", "use a number of " + std::to_string(setting.min) + " or more");
+  }
+  if (number < setting.min || number > setting.max) {
+    std::string fix = setting.max == kMaxInt
+                          ? "use a number of " + std::to_string(setting.min) + " or more"
+                          : "use a number from " + std::to_string(setting.min) + " to " + std::to_string(setting.max);
+    if (setting.key == "server.port") fix += " (0 picks a free port)";
+    throw Error(std::to_string(number) + " is out of range", fix);
+  }
+}
+
+std::int64_t parse_size(std::string_view text) {
+  const std::string_view trimmed = trim(text);
+  std::string_view rest;
+  const std::int64_t number = parse_digits(trimmed, rest, "a size", kSizeExample);
+  const std::string_view unit = trim(rest);
+  std::string unit_lower(unit);
+  std::transform(unit_lower.begin(), unit_lower.end(), unit_lower.begin(),
+                 [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
+  int shift = 0;
+  if (unit_lower.empty() || unit_lower == "b") {
+    shift = 0;
+  } else if (unit_lower == "kib") {
+    shift = 10;
+  } else if (unit_lower == "mib") {
+    shift = 20;
+  } else if (unit_lower == "gib") {
+    shift = 30;
+  } else {
+    throw Error("'" + std::string(text) + "' is not a size", std::string(kSizeExample));
+  }
+  if (number > (kMaxInt >> shift)) {
+    throw Error("'" + std::string(text) + "' is too large", "use a smaller size");
+  }
+  return number << shift;
+}
+
+void check_host(const std::string& host) {
+  if (host == "localhost") return;
+  std::array<unsigned char, 16> address{};
+  if (inet_pton(AF_INET, host.c_str(), address.data()) == 1 || inet_pton(AF_INET6, host.c_str(), address.data()) == 1) {
+    return;
+  }
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    throw Error("'" + host + "' has brackets", "write the IPv6 address without them, e.g. ::1");
+  }
+  throw Error("'" + host + "' is not an IP address",
+              "use 127.0.0.1 (this machine only), 0.0.0.0 (every interface), ::1, :: or localhost");
+}
+
+}  // namespace lv::config

@@ -1,0 +1,40 @@
+// Engine URLs ("KIND:SPEC?key=value"): how configuration names an engine and its model or server.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lv::engine {
+
+// What an engine does. One interface per kind; several schemes (engine families) per kind.
+enum class EngineKind { vad, stt, tts, llm, embeddings };
+
+std::string_view kind_name(EngineKind kind);  // "vad", "stt", "tts", "llm", "embeddings"
+
+// A parsed engine URL. Examples:
+//   whisper:/models/ggml-base.en.bin        scheme "whisper", spec is a file path
+//   whisper:base.en                         scheme "whisper", spec is a catalog name
+//   pocketsphinx:en-us   flite:slt   espeak:en-us   silero:   energy:
+//   openai:http://host:8000/v1?model=NAME   scheme "openai", spec is a server URL, params {model: NAME}
+//   ollama:http://localhost:11434?model=gemma3:4b
+struct EngineUrl {
+  std::string text;                           // the URL as written, for messages
+  std::string scheme;                         // lower-case, [a-z][a-z0-9_+.-]*
+  std::string spec;                           // everything after "scheme:" up to '?', percent-decoded
+  std::map<std::string, std::string> params;  // query parameters, percent-decoded
+
+  bool empty_spec() const { return spec.empty(); }
+  bool is_http() const;  // spec is an http:// or https:// URL (a remote engine)
+  bool is_path() const;  // spec names a file: starts with '/', './', '../' or '~/'
+  bool is_name() const { return !empty_spec() && !is_http() && !is_path(); }  // catalog name or voice
+  std::optional<std::string> param(std::string_view key) const;
+  // The URL without secrets (any param named key, api_key, token is shown as "***"), for logs.
+  std::string redacted() const;
+};
+
+// Parses an engine URL; throws lv::Error naming what is wrong and showing a valid example.
+EngineUrl parse_engine_url(std::string_view text);
+
+}  // namespace lv::engine
