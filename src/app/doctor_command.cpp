@@ -105,7 +105,7 @@ std::vector<CheckResult> run_checks(const config::Config& config, const EngineSe
       case engine::EngineState::failed:
         result.level = CheckLevel::fail;
         result.detail = status.url + ": " + status.detail;
-        result.fix = "set " + key + " to an engine this build offers (see `localvoice doctor` list above)";
+        result.fix = "set " + key + " to one of the engines this build offers, listed above";
         break;
       default:
         result.detail = status.url + " (" + status.detail + ")";
@@ -126,21 +126,22 @@ std::vector<CheckResult> run_checks(const config::Config& config, const EngineSe
   return results;
 }
 
-void add_doctor_command(CLI::App& root, CliConfig& cli_config, const EngineSetup& engines) {
+void add_doctor_command(CLI::App& root, CliConfig& cli_config) {
   auto* command = root.add_subcommand("doctor", "Check engines, models, folders and the port; print how to fix gaps");
   cli_config.add_server_flags(*command);
   cli_config.add_engine_flags(*command);
   cli_config.add_path_flags(*command);
-  command->callback([&cli_config, &engines] {
+  command->callback([&cli_config] {
     const config::Config config = cli_config.load();
+    const EngineSetup engines(config);
     std::cout << "LocalVoice " << kVersion << "\n\nEngines available in this build:\n";
     for (const auto& [kind, url] : configured_engines(config)) {
-      const auto it = engines.schemes.find(kind);
+      const auto schemes = engines.schemes(kind);
       std::cout << "  " << engine::kind_name(kind) << ":";
-      if (it == engines.schemes.end() || it->second.empty()) {
+      if (schemes.empty()) {
         std::cout << " (none yet)";
       } else {
-        for (const auto& info : it->second) {
+        for (const auto& info : schemes) {
           std::cout << " " << info.example;
         }
       }

@@ -24,6 +24,6 @@ struct CheckResult {
 // Runs every check against a loaded configuration (no engine is loaded, nothing is written).
 std::vector<CheckResult> run_checks(const config::Config& config, const EngineSetup& engines);
 
-void add_doctor_command(CLI::App& root, CliConfig& cli_config, const EngineSetup& engines);
+void add_doctor_command(CLI::App& root, CliConfig& cli_config);
 
 }  // namespace lv::app

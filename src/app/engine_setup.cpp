@@ -1,8 +1,46 @@
 #include "app/engine_setup.h"
 
+#include "models/progress_printer.h"
+
+#include "llm/llm_engines.h"
+#include "stt/register_stt.h"
+#include "tts/tts_engines.h"
 #include "util/error.h"
+#include "vad/register_vad.h"
 
 namespace lv::app {
+
+EngineSetup::EngineSetup(const config::Config& config)
+    : store_(std::make_shared<models::ModelStore>(
+          models::embedded_catalog(), models::StoreOptions{config.paths.models_dir, models::store_environment()})) {
+  auto store = store_;
+  vad::VadRegistryOptions vad_options;
+  vad_options.models_dir = config.paths.models_dir;
+  vad_options.resolve_model = [store](const std::string& name) { return store->resolve("silero:" + name); };
+  vad::register_vad_engines(vad, vad_options);
+  stt::SttRegistryOptions stt_options;
+  stt_options.models_dir = config.paths.models_dir;
+  stt_options.resolve_model = [store](const std::string& name) { return store->resolve("whisper:" + name); };
+  stt::register_stt_engines(stt, stt_options);
+  llm::register_llm_engines(llm, [store](const std::string& name) { return store->resolve("llama:" + name); });
+  tts::register_tts_engines(
+      tts, {config.paths.models_dir, [store](const std::string& name) { return store->resolve("piper:" + name); }});
+}
+
+std::vector<engine::SchemeInfo> EngineSetup::schemes(engine::EngineKind kind) const {
+  switch (kind) {
+    case engine::EngineKind::vad:
+      return vad.schemes();
+    case engine::EngineKind::stt:
+      return stt.schemes();
+    case engine::EngineKind::llm:
+      return llm.schemes();
+    case engine::EngineKind::tts:
+      return tts.schemes();
+    default:
+      return {};
+  }
+}
 
 std::vector<std::pair<engine::EngineKind, std::string>> configured_engines(const config::Config& config) {
   return {{engine::EngineKind::vad, config.engines.vad},
@@ -30,9 +68,7 @@ engine::EngineStatus check_engine(const EngineSetup& setup, engine::EngineKind k
     return status;
   }
   status.url = parsed.redacted();
-  const auto it = setup.schemes.find(kind);
-  const std::vector<engine::SchemeInfo> none;
-  const auto& schemes = it == setup.schemes.end() ? none : it->second;
+  const auto schemes = setup.schemes(kind);
   for (const auto& info : schemes) {
     if (info.scheme == parsed.scheme) {
       status.state = engine::EngineState::ready;

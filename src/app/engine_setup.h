@@ -1,20 +1,38 @@
-// The engines this build offers, per kind, and what the configured engine URLs resolve to.
+// The engines this build offers: one registry per engine kind, filled from each engine module.
 #pragma once
 
-#include <functional>
-#include <map>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/config.h"
 #include "engine/engine_registry.h"
 #include "engine/engine_status.h"
+#include "llm/llm_engine.h"
+#include "models/model_store.h"
+#include "stt/stt_engine.h"
+#include "tts/tts_engine.h"
+#include "vad/vad_engine.h"
 
 namespace lv::app {
 
-// What main registered: the schemes each engine kind can be created from in this build.
-struct EngineSetup {
-  std::map<engine::EngineKind, std::vector<engine::SchemeInfo>> schemes;
+// Built once the configuration is known: catalog names in engine URLs ("whisper:base.en") resolve to files
+// through the model store in paths.models_dir.
+class EngineSetup {
+ public:
+  explicit EngineSetup(const config::Config& config);
+
+  std::vector<engine::SchemeInfo> schemes(engine::EngineKind kind) const;
+  const models::ModelStore& store() const { return *store_; }
+
+  engine::EngineRegistry<vad::VadEngine> vad{engine::EngineKind::vad};
+  engine::EngineRegistry<stt::SttEngine> stt{engine::EngineKind::stt};
+  engine::EngineRegistry<llm::LlmEngine> llm{engine::EngineKind::llm};
+  engine::EngineRegistry<tts::TtsEngine> tts{engine::EngineKind::tts};
+
+ private:
+  std::shared_ptr<models::ModelStore> store_;
 };
 
 // The configured URL of each engine kind, in the order they are listed to users.

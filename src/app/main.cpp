@@ -5,11 +5,15 @@
 
 #include <iostream>
 
+#include "app/chat_command.h"
 #include "app/cli_config.h"
 #include "app/doctor_command.h"
 #include "app/engine_setup.h"
 #include "app/models_command.h"
 #include "app/serve_command.h"
+#include "app/speak_command.h"
+#include "app/transcribe_command.h"
+#include "app/vad_command.h"
 #include "config/config.h"
 #include "models/model_store.h"
 #include "models/progress_printer.h"
@@ -17,27 +21,37 @@
 #include "util/log.h"
 #include "util/version.h"
 
-namespace {
-
-lv::app::EngineSetup build_engine_setup() {
-  lv::app::EngineSetup setup;
-  return setup;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   // Until the configuration is read, log readable lines at warn level (only problems show).
   lv::log::init(lv::log::Level::warn);
-  const lv::app::EngineSetup engines = build_engine_setup();
   lv::app::CliConfig cli_config;
 
   CLI::App app{"LocalVoice: a private, real-time voice assistant that runs on your own machine", "localvoice"};
   app.require_subcommand(1);
   app.fallthrough();
   cli_config.add_global_flags(app);
-  lv::app::add_serve_command(app, cli_config, engines);
-  lv::app::add_doctor_command(app, cli_config, engines);
+  lv::app::add_serve_command(app, cli_config);
+  lv::app::add_doctor_command(app, cli_config);
+  lv::app::add_chat_command(app, {[&cli_config] { return cli_config.load_and_init_logging(); },
+                                  [&cli_config](const std::string& url) {
+                                    const lv::app::EngineSetup engines(cli_config.load());
+                                    return engines.llm.create(lv::engine::parse_engine_url(url));
+                                  }});
+  lv::app::add_transcribe_command(app, {[&cli_config] { return cli_config.load_and_init_logging(); },
+                                        [&cli_config](const std::string& url) {
+                                          const lv::app::EngineSetup engines(cli_config.load());
+                                          return engines.stt.create(lv::engine::parse_engine_url(url));
+                                        }});
+  lv::app::add_vad_command(app, {[&cli_config] { return cli_config.load_and_init_logging(); },
+                                 [&cli_config](const std::string& url) {
+                                   const lv::app::EngineSetup engines(cli_config.load());
+                                   return engines.vad.create(lv::engine::parse_engine_url(url));
+                                 }});
+  lv::app::add_speak_command(app, {[&cli_config] { return cli_config.load_and_init_logging(); },
+                                   [&cli_config](const std::string& url) {
+                                     const lv::app::EngineSetup engines(cli_config.load());
+                                     return engines.tts.create(lv::engine::parse_engine_url(url));
+                                   }});
   auto& models = lv::app::add_models_command(
       app, {[&cli_config] { return cli_config.load_and_init_logging().paths.models_dir; },
             lv::models::store_environment(), &std::cout, &std::cerr, isatty(STDERR_FILENO) != 0});

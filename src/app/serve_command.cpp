@@ -6,8 +6,12 @@
 #include <iostream>
 #include <memory>
 
+#include "api/chat_routes.h"
 #include "api/realtime_endpoint.h"
+#include "api/speech_routes.h"
 #include "api/system_routes.h"
+#include "api/transcription_routes.h"
+#include "app/engine_setup.h"
 #include "app/web_root.h"
 #include "metrics/registry.h"
 #include "models/model_store.h"
@@ -36,7 +40,64 @@ sigset_t block_termination_signals() {
   return signals;
 }
 
-int serve(const CliConfig& cli_config, const EngineSetup& engines, const ServeFlags& flags) {
+std::string parsed_scheme(const std::string& url) {
+  try {
+    return engine::parse_engine_url(url).scheme;
+  } catch (const Error&) {
+    return {};
+  }
+}
+
+// Creates and warms up each configured engine and mounts the routes it serves. An engine that fails to
+// load is reported (log, /ready) and left out: the server still starts with what works.
+void load_engines(const config::Config& config, const EngineSetup& engines, engine::EngineStatusBoard& board,
+                  server::Router& router) {
+  for (const auto& [kind, url] : configured_engines(config)) {
+    auto status = check_engine(engines, kind, url);
+    if (status.state == engine::EngineState::ready) {
+      const auto started = std::chrono::steady_clock::now();
+      try {
+        const auto parsed = engine::parse_engine_url(url);
+        if (kind == engine::EngineKind::llm) {
+          auto llm = engines.llm.create(parsed);
+          api::add_chat_routes(router, llm, llm->model_name());
+        } else if (kind == engine::EngineKind::vad) {
+          (void)engines.vad.create(parsed);  // loaded and warmed up now; the voice session uses it
+        } else if (kind == engine::EngineKind::stt) {
+          api::TranscriptionRoutesOptions options;
+          options.max_upload_bytes = config.server.max_upload_bytes;
+          api::add_transcription_routes(router, engines.stt.create(parsed), options);
+        } else if (kind == engine::EngineKind::tts) {
+          api::add_speech_routes(router, engines.tts.create(parsed));
+        }
+        status.detail += "; loaded in " +
+                         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            std::chrono::steady_clock::now() - started)
+                                            .count()) +
+                         " ms";
+      } catch (const Error& e) {
+        status.state = engine::EngineState::failed;
+        status.detail = e.full_message();
+        if (kind == engine::EngineKind::vad && parsed_scheme(url) != "energy") {
+          // Turn-taking cannot work without a VAD: fall back to the model-free one and say so.
+          (void)engines.vad.create(engine::parse_engine_url("energy:"));
+          status.detail += "; using energy: instead";
+        }
+      }
+    }
+    if (status.state == engine::EngineState::failed) {
+      // The server still starts: sessions use what works and say what does not (graceful degradation).
+      status.state = engine::EngineState::degraded;
+      log::warn("engine unavailable",
+                {{"kind", std::string(engine::kind_name(kind))}, {"url", status.url}, {"detail", status.detail}});
+    } else if (status.state == engine::EngineState::ready) {
+      log::info("engine ready", {{"kind", std::string(engine::kind_name(kind))}, {"url", status.url}});
+    }
+    board.set(std::move(status));
+  }
+}
+
+int serve(const CliConfig& cli_config, const ServeFlags& flags) {
   const config::Config config = cli_config.load();
   if (flags.print_config) {
     std::cout << config::to_toml(config);
@@ -55,21 +116,20 @@ int serve(const CliConfig& cli_config, const EngineSetup& engines, const ServeFl
 
   auto metrics = std::make_shared<metrics::Registry>();
   auto board = std::make_shared<engine::EngineStatusBoard>();
-  for (const auto& [kind, url] : configured_engines(config)) {
-    auto status = check_engine(engines, kind, url);
-    if (status.state == engine::EngineState::failed) {
-      // The server still starts: sessions use what works and say what does not (graceful degradation).
-      status.state = engine::EngineState::degraded;
-      log::warn("engine unavailable",
-                {{"kind", std::string(engine::kind_name(kind))}, {"url", status.url}, {"detail", status.detail}});
-    }
-    board->set(std::move(status));
-  }
-  board->mark_loaded();
-
+  const EngineSetup engines(config);
   server::Router router;
   api::add_system_routes(router, api::SystemRoutesContext{std::chrono::steady_clock::now(), board, metrics});
   api::add_realtime_endpoint(router);
+  load_engines(config, engines, *board, router);
+  board->mark_loaded();
+  if (const auto missing = engines.store().missing("small"); !missing.empty()) {
+    std::string names;
+    for (const auto& name : missing) {
+      names += (names.empty() ? "" : ", ") + name;
+    }
+    log::info("models that would improve LocalVoice are not installed",
+              {{"missing", names}, {"fix", "localvoice models pull --profile small (or serve --pull)"}});
+  }
 
   server::HttpServerOptions options;
   options.host = config.server.host;
@@ -102,7 +162,7 @@ int serve(const CliConfig& cli_config, const EngineSetup& engines, const ServeFl
 
 }  // namespace
 
-void add_serve_command(CLI::App& root, CliConfig& cli_config, const EngineSetup& engines) {
+void add_serve_command(CLI::App& root, CliConfig& cli_config) {
   auto* command = root.add_subcommand("serve", "Run the voice assistant server (HTTP, WebSocket and web UI)");
   cli_config.add_server_flags(*command);
   cli_config.add_engine_flags(*command);
@@ -112,8 +172,8 @@ void add_serve_command(CLI::App& root, CliConfig& cli_config, const EngineSetup&
   command->add_flag("--pull", flags->pull, "Download the missing models of the profile before serving");
   command->add_option("--profile", flags->pull_profile, "Model profile for --pull: small or quality")
       ->capture_default_str();
-  command->callback([&cli_config, &engines, flags] {
-    const int code = serve(cli_config, engines, *flags);
+  command->callback([&cli_config, flags] {
+    const int code = serve(cli_config, *flags);
     if (code != 0) {
       throw CLI::RuntimeError(code);
     }

@@ -4,10 +4,9 @@
 #include <CLI/CLI.hpp>
 
 #include "app/cli_config.h"
-#include "app/engine_setup.h"
 
 namespace lv::app {
 
-void add_serve_command(CLI::App& root, CliConfig& cli_config, const EngineSetup& engines);
+void add_serve_command(CLI::App& root, CliConfig& cli_config);
 
 }  // namespace lv::app

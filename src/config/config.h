@@ -30,7 +30,7 @@ struct ServerConfig {
 
 // Engine URLs (see engine/engine_url.h); empty means "none".
 struct EnginesConfig {
-  std::string vad = "energy:";
+  std::string vad = "silero:";  // falls back to energy: when the model is missing
   std::string stt = "pocketsphinx:en-us";
   std::string tts = "flite:slt";
   std::string llm;

@@ -236,7 +236,7 @@ std::filesystem::path ModelStore::hf_cache_file(const ModelFile& file) const {
 std::filesystem::path ModelStore::existing_file(const CatalogModel& model, const ModelFile& file,
                                                 Location& where) const {
   std::error_code error;
-  const auto local = model_dir(model) / file.name;
+  auto local = model_dir(model) / file.name;
   if (std::filesystem::is_regular_file(local, error)) {
     where = Location::models_dir;
     return local;
@@ -296,7 +296,7 @@ std::filesystem::path ModelStore::resolve(std::string_view name_or_path) const {
                 "or, without network, copy the file to " + install_path(model->name).string());
   }
   std::error_code error;
-  const std::filesystem::path path(name_or_path);
+  std::filesystem::path path(name_or_path);
   if (std::filesystem::is_regular_file(path, error)) {
     return path;
   }

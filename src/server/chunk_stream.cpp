@@ -6,8 +6,8 @@
 
 namespace lv::server {
 
-ChunkStream::ChunkStream(boost::asio::any_io_executor executor, const std::atomic<bool>& abandoned)
-    : abandoned_(abandoned), timer_(std::move(executor)) {
+ChunkStream::ChunkStream(const boost::asio::any_io_executor& executor, const std::atomic<bool>& abandoned)
+    : abandoned_(abandoned), timer_(executor) {
   timer_.expires_at(boost::asio::steady_timer::time_point::max());
 }
 

@@ -19,7 +19,7 @@ namespace lv::server {
 class ChunkStream final : public ResponseStream, public std::enable_shared_from_this<ChunkStream> {
  public:
   // `abandoned` turns true when the server gives up on open connections; writes then fail at once.
-  ChunkStream(boost::asio::any_io_executor executor, const std::atomic<bool>& abandoned);
+  ChunkStream(const boost::asio::any_io_executor& executor, const std::atomic<bool>& abandoned);
 
   bool write(std::string chunk) override;
   bool client_gone() const override;

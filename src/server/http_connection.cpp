@@ -68,6 +68,21 @@ std::string route_label(const Router::Match& match, bool static_hit) {
 
 }  // namespace
 
+void HttpConnection::record(const HttpRequest& request, int status, const std::string& route, double elapsed_s) {
+  state_.metrics
+      ->counter("localvoice_http_requests_total", "HTTP requests by method, route and status",
+                {{"method", request.method}, {"route", route}, {"status", std::to_string(status)}})
+      .inc();
+  state_.metrics
+      ->histogram("localvoice_http_request_duration_seconds", "Time to handle an HTTP request", {{"route", route}})
+      .observe(elapsed_s);
+  log::info("http request", {{"request_id", request.request_id},
+                             {"method", request.method},
+                             {"path", request.path},
+                             {"status", status},
+                             {"duration_ms", elapsed_s * 1000.0}});
+}
+
 HttpConnection::HttpConnection(ServerState& state, asio::ip::tcp::socket socket)
     : state_(state), stream_(std::move(socket)) {
   beast::error_code ec;
@@ -101,7 +116,9 @@ asio::awaitable<void> HttpConnection::run() {
     }
     http::request_parser<http::string_body> parser;
     parser.header_limit(kHeaderLimit);
-    parser.body_limit(kDefaultBodyLimit);
+    // The body limit depends on the route, known only once the header is in: no limit while reading it
+    // (the declared length is checked against the route's limit below, before any body byte is read).
+    parser.body_limit(boost::none);
     stream_.expires_after(kIdleTimeout);
     auto [read_ec, header_bytes] = co_await http::async_read_header(stream_, buffer, parser, kTuple);
     (void)header_bytes;
@@ -209,6 +226,10 @@ asio::awaitable<void> HttpConnection::run() {
       }
     }
 
+    // Recorded before the response goes out, so a client that reads /metrics next always sees its request.
+    const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    record(request, response.status, route_label(match, static_hit), elapsed_s);
+
     stream_.expires_after(kWriteTimeout);
     const bool head = request.method == "HEAD";
     bool write_failed = false;
@@ -283,20 +304,6 @@ asio::awaitable<void> HttpConnection::run() {
       write_failed = static_cast<bool>(write_ec);
     }
 
-    const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    const std::string route = route_label(match, static_hit);
-    state_.metrics
-        ->counter("localvoice_http_requests_total", "HTTP requests by method, route and status",
-                  {{"method", request.method}, {"route", route}, {"status", std::to_string(response.status)}})
-        .inc();
-    state_.metrics
-        ->histogram("localvoice_http_request_duration_seconds", "Time to handle an HTTP request", {{"route", route}})
-        .observe(elapsed_s);
-    log::info("http request", {{"request_id", request.request_id},
-                               {"method", request.method},
-                               {"path", request.path},
-                               {"status", response.status},
-                               {"duration_ms", elapsed_s * 1000.0}});
     busy_ = false;
     if (write_failed || close_after) {
       break;

@@ -20,6 +20,8 @@ class HttpConnection final : public Connection, public std::enable_shared_from_t
   void shutdown() override;
 
  private:
+  void record(const HttpRequest& request, int status, const std::string& route, double elapsed_s);
+
   ServerState& state_;
   boost::beast::tcp_stream stream_;
   std::string remote_address_;

@@ -82,10 +82,11 @@ struct HttpServer::Impl {
         log::warn("accept failed", {{"error", ec.message()}});
         continue;
       }
+      const auto executor = socket.get_executor();
       auto connection = std::make_shared<HttpConnection>(state, std::move(socket));
       // The coroutine owns a reference to its connection for as long as it runs.
       asio::co_spawn(
-          socket.get_executor(), [connection]() -> asio::awaitable<void> { co_await connection->run(); },
+          executor, [connection]() -> asio::awaitable<void> { co_await connection->run(); },
           [](const std::exception_ptr& error) {
             if (error) {
               try {

@@ -1,0 +1,24 @@
+// Splits a newline-delimited JSON stream (Ollama's /api/chat) into lines, whatever the network pieces.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace lv::llm {
+
+// Splits newline-delimited JSON (application/x-ndjson) into lines, whatever the pieces' boundaries.
+class NdjsonSplitter {
+ public:
+  using LineHandler = std::function<void(std::string_view line)>;
+
+  // Calls `on_line` for every complete, non-blank line (without the line ending).
+  void feed(std::string_view bytes, const LineHandler& on_line);
+  // Delivers a last line that had no newline; call when the stream ends.
+  void finish(const LineHandler& on_line);
+
+ private:
+  std::string line_;
+};
+
+}  // namespace lv::llm

@@ -1,0 +1,200 @@
+#include "llm/openai_engine.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <utility>
+
+#include "llm/sse_parser.h"
+#include "llm/text_stream.h"
+#include "util/error.h"
+
+namespace lv::llm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+double elapsed_ms(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+json request_body(const RemoteOptions& remote, const std::vector<ChatMessage>& messages, const ChatOptions& options) {
+  json body;
+  body["model"] = remote.model;
+  body["stream"] = true;
+  body["stream_options"] = {{"include_usage", true}};
+  json list = json::array();
+  for (const auto& message : messages) {
+    list.push_back({{"role", role_name(message.role)}, {"content", message.content}});
+  }
+  body["messages"] = std::move(list);
+  if (options.temperature) body["temperature"] = *options.temperature;
+  if (options.top_p) body["top_p"] = *options.top_p;
+  if (options.max_tokens > 0) body["max_tokens"] = options.max_tokens;
+  if (options.seed) body["seed"] = *options.seed;
+  if (!options.stop.empty()) body["stop"] = options.stop;
+  return body;
+}
+
+class OpenAiSession : public LlmSession {
+ public:
+  explicit OpenAiSession(RemoteOptions options) : options_(std::move(options)) {}
+
+  ChatResult chat(const std::vector<ChatMessage>& messages, const ChatOptions& options, const DeltaCallback& on_delta,
+                  std::stop_token stop) override;
+
+ private:
+  RemoteOptions options_;
+};
+
+ChatResult OpenAiSession::chat(const std::vector<ChatMessage>& messages, const ChatOptions& options,
+                               const DeltaCallback& on_delta, std::stop_token stop) {
+  const auto started = Clock::now();
+  ChatResult result;
+  if (messages.empty()) {
+    throw Error("a chat needs at least one message", "send a user message");
+  }
+  const RemoteServer server{
+      "OpenAI-compatible server",
+      "start one with `llama-server -m MODEL.gguf --port PORT` or fix the URL in the llm engine setting (openai:" +
+          options_.base_url + ")",
+      "check ?model= in the engine URL; GET " + options_.base_url + "/models lists the models the server has"};
+
+  DeltaText text(options.stop);
+  SseParser parser;
+  Clock::time_point first_at{};
+  int chunks = 0;
+  bool done = false;
+  std::string finish;
+  std::string stream_error;
+  auto emit = [&](std::string piece) {
+    if (piece.empty()) {
+      return;
+    }
+    if (result.content.empty()) {
+      first_at = Clock::now();
+      result.timings.time_to_first_token_ms = elapsed_ms(started, first_at);
+    }
+    result.content += piece;
+    ChatDelta delta;
+    delta.content = std::move(piece);
+    on_delta(delta);
+  };
+  auto on_event = [&](const SseEvent& event) {
+    if (done || event.data.empty() || stop.stop_requested()) {
+      return;
+    }
+    if (event.data == "[DONE]") {
+      done = true;
+      return;
+    }
+    const json chunk = json::parse(event.data, nullptr, false);
+    if (chunk.is_discarded() || !chunk.is_object()) {
+      stream_error = "the server sent a malformed stream event: " + event.data.substr(0, 200);
+      done = true;
+      return;
+    }
+    if (chunk.contains("error")) {
+      stream_error = "the server reported an error mid-answer: " + error_message_from_body(event.data);
+      done = true;
+      return;
+    }
+    if (const auto usage = chunk.find("usage"); usage != chunk.end() && usage->is_object()) {
+      result.timings.prompt_tokens = usage->value("prompt_tokens", result.timings.prompt_tokens);
+      result.timings.completion_tokens = usage->value("completion_tokens", result.timings.completion_tokens);
+    }
+    if (const auto timings = chunk.find("timings"); timings != chunk.end() && timings->is_object()) {
+      result.timings.prompt_eval_tokens = timings->value("prompt_n", result.timings.prompt_eval_tokens);
+    }
+    const auto choices = chunk.find("choices");
+    if (choices == chunk.end() || !choices->is_array() || choices->empty()) {
+      return;
+    }
+    const json& choice = choices->front();
+    if (const auto delta = choice.find("delta"); delta != choice.end() && delta->is_object()) {
+      if (const auto content = delta->find("content"); content != delta->end() && content->is_string()) {
+        ++chunks;
+        emit(text.push(content->get<std::string>()));
+        if (text.stopped()) {
+          finish = "stop";
+          done = true;  // our own stop sequence matched (the server may not support it)
+        }
+      }
+    }
+    if (const auto reason = choice.find("finish_reason"); reason != choice.end() && reason->is_string()) {
+      finish = reason->get<std::string>();
+    }
+  };
+
+  const std::string url = options_.base_url + "/chat/completions";
+  const RemoteReply reply = post_stream(
+      server, options_, url,
+      request_body(options_, messages, options).dump(-1, ' ', false, json::error_handler_t::replace),
+      [&](std::string_view bytes) {
+        parser.feed(bytes, on_event);
+        return !(done && (!stream_error.empty() || text.stopped()));
+      },
+      [&] { return !result.content.empty(); }, stop);
+
+  if (result.timings.completion_tokens == 0) {
+    result.timings.completion_tokens = chunks;
+  }
+  result.timings.total_ms = elapsed_ms(started, Clock::now());
+  if (result.timings.completion_tokens > 1 && !result.content.empty()) {
+    result.timings.tokens_per_s =
+        (result.timings.completion_tokens - 1) * 1000.0 / std::max(elapsed_ms(first_at, Clock::now()), 1e-3);
+  }
+  if (reply.cancelled && !text.stopped() && stream_error.empty()) {
+    result.finish_reason = FinishReason::cancelled;
+    return result;
+  }
+  if (!reply.broken_error.empty() || !stream_error.empty()) {
+    result.finish_reason = FinishReason::error;
+    result.error = !stream_error.empty() ? stream_error : reply.broken_error;
+    if (result.content.empty() && reply.broken_error.empty()) {
+      throw Error("OpenAI-compatible server at " + options_.base_url + ": " + stream_error, "check the server's log");
+    }
+    return result;
+  }
+  emit(text.finish());
+  if (!done && finish.empty()) {
+    result.finish_reason = FinishReason::error;
+    result.error = "OpenAI-compatible server at " + options_.base_url +
+                   " ended the stream before the answer was complete (check that the server is still running)";
+    return result;
+  }
+  result.finish_reason = finish == "length" ? FinishReason::length : FinishReason::stop;
+  return result;
+}
+
+}  // namespace
+
+std::string openai_base_url(std::string url) {
+  while (!url.empty() && url.back() == '/') {
+    url.pop_back();
+  }
+  const std::size_t scheme_end = url.find("://");
+  const std::size_t path_start = url.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  if (path_start == std::string::npos) {
+    url += "/v1";
+  }
+  return url;
+}
+
+OpenAiEngine::OpenAiEngine(RemoteOptions options) : options_(std::move(options)) {
+  options_.base_url = openai_base_url(options_.base_url);
+  if (options_.model.empty()) {
+    options_.model = "default";  // llama-server serves one model whatever the name; OpenAI needs ?model=
+  }
+}
+
+LlmSessionPtr OpenAiEngine::create_session() { return std::make_unique<OpenAiSession>(options_); }
+
+LlmCapabilities OpenAiEngine::capabilities() const {
+  LlmCapabilities caps;
+  caps.seed = true;
+  return caps;
+}
+
+}  // namespace lv::llm

@@ -1,0 +1,47 @@
+// PocketSphinx 5 speech recognition: the offline default (Debian ships the US English model).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "stt/stt_engine.h"
+
+namespace lv::stt {
+
+struct PocketsphinxSettings {
+  // Acoustic model directory, language model and dictionary; empty means Debian's en-us model
+  // (pocketsphinx-en-us in /usr/share/pocketsphinx/model/en-us).
+  std::filesystem::path hmm_dir;
+  std::filesystem::path lm_path;
+  std::filesystem::path dict_path;
+  double segment_pause_s = 0.5;  // a pause this long between words starts a new segment
+};
+
+// Uses PocketSphinx 5.x (ps_config_*), not bookworm's 0.8: the 5.x API is the maintained one, it has a
+// JSON/typed configuration instead of the global cmd_ln argument tables, and better endpointing.
+// A decoder holds the acoustic model and per-utterance search state and is not thread-safe, so the engine
+// keeps a pool: the configuration is loaded once, each call borrows a decoder and returns it afterwards.
+class PocketsphinxStt final : public SttEngine {
+ public:
+  // Loads the model (one decoder) and warms it up. Throws lv::Error naming the missing file and package.
+  explicit PocketsphinxStt(const PocketsphinxSettings& settings = {});
+  ~PocketsphinxStt() override;
+  PocketsphinxStt(const PocketsphinxStt&) = delete;
+  PocketsphinxStt& operator=(const PocketsphinxStt&) = delete;
+
+  SttCapabilities capabilities() const override;
+  Transcript transcribe(const audio::AudioBuffer& audio, const TranscribeOptions& options = {},
+                        std::stop_token stop = {}) const override;
+
+  // Decodes 16 kHz mono samples already in engine format (the path transcribe() takes after resampling).
+  Transcript transcribe_samples(std::span<const float> samples, const std::stop_token& stop = {}) const;
+
+  struct Model;
+
+ private:
+  std::shared_ptr<Model> model_;
+  PocketsphinxSettings settings_;
+};
+
+}  // namespace lv::stt

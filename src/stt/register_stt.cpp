@@ -1,0 +1,166 @@
+#include "stt/register_stt.h"
+
+#include <charconv>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "stt/openai_stt.h"
+#include "stt/pocketsphinx_stt.h"
+#include "stt/whisper_stt.h"
+#include "util/error.h"
+
+namespace lv::stt {
+
+namespace {
+
+// Shares loaded engines between creations of the same URL; holds them weakly so unused models can go.
+class EngineCache {
+ public:
+  SttEnginePtr get_or_create(const std::string& key, const std::function<SttEnginePtr()>& create) {
+    std::lock_guard lock(mutex_);
+    if (auto existing = engines_[key].lock()) {
+      return existing;
+    }
+    auto engine = create();
+    engines_[key] = engine;
+    return engine;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::weak_ptr<SttEngine>> engines_;
+};
+
+void check_params(const engine::EngineUrl& url, const std::set<std::string>& known) {
+  for (const auto& [key, value] : url.params) {
+    if (known.count(key) == 0) {
+      std::string list;
+      for (const auto& name : known) {
+        list += (list.empty() ? "" : ", ") + name;
+      }
+      throw Error("unknown parameter '" + key + "' in STT URL '" + url.redacted() + "'",
+                  list.empty() ? "this engine takes no parameters" : "parameters of " + url.scheme + ": are " + list);
+    }
+  }
+}
+
+long int_param(const engine::EngineUrl& url, const std::string& key, long fallback, long low, long high) {
+  const auto value = url.param(key);
+  if (!value) {
+    return fallback;
+  }
+  long parsed = 0;
+  const auto* end = value->data() + value->size();
+  const auto result = std::from_chars(value->data(), end, parsed);
+  if (result.ec != std::errc{} || result.ptr != end || parsed < low || parsed > high) {
+    throw Error("invalid " + key + "='" + *value + "' in STT URL '" + url.redacted() + "'",
+                "use a whole number from " + std::to_string(low) + " to " + std::to_string(high));
+  }
+  return parsed;
+}
+
+bool bool_param(const engine::EngineUrl& url, const std::string& key, bool fallback) {
+  const auto value = url.param(key);
+  if (!value) {
+    return fallback;
+  }
+  if (*value == "1" || *value == "true" || *value == "yes") {
+    return true;
+  }
+  if (*value == "0" || *value == "false" || *value == "no") {
+    return false;
+  }
+  throw Error("invalid " + key + "='" + *value + "' in STT URL '" + url.redacted() + "'", "use true or false");
+}
+
+float float_param(const engine::EngineUrl& url, const std::string& key, float fallback) {
+  const auto value = url.param(key);
+  if (!value) {
+    return fallback;
+  }
+  float parsed = 0.0F;
+  const auto* end = value->data() + value->size();
+  const auto result = std::from_chars(value->data(), end, parsed);
+  if (result.ec != std::errc{} || result.ptr != end || parsed < 0.0F || parsed > 1.0F) {
+    throw Error("invalid " + key + "='" + *value + "' in STT URL '" + url.redacted() + "'", "use a number from 0 to 1");
+  }
+  return parsed;
+}
+
+SttEnginePtr make_pocketsphinx(const engine::EngineUrl& url) {
+  check_params(url, {"lm", "dict"});
+  PocketsphinxSettings settings;
+  if (url.is_path()) {
+    settings.hmm_dir = url.spec;
+  } else if (!url.empty_spec() && url.spec != "en-us") {
+    throw Error("pocketsphinx: has no model named '" + url.spec + "'",
+                "use pocketsphinx:en-us (Debian's model) or pocketsphinx:/path/to/acoustic-model?lm=...&dict=...");
+  }
+  settings.lm_path = url.param("lm").value_or("");
+  settings.dict_path = url.param("dict").value_or("");
+  return std::make_shared<PocketsphinxStt>(settings);
+}
+
+SttEnginePtr make_whisper(const engine::EngineUrl& url, const SttRegistryOptions& options) {
+  check_params(url, {"language", "translate", "prompt", "threads", "beam_size", "temperature_inc", "trim_audio_ctx"});
+  WhisperSettings settings;
+  if (url.is_path()) {
+    settings.model_path = url.spec;
+  } else if (url.is_name() && options.resolve_model) {
+    settings.model_path = options.resolve_model(url.spec);
+  } else if (url.is_name()) {
+    const auto models_dir = options.models_dir_provider ? options.models_dir_provider() : options.models_dir;
+    settings.model_path = models_dir / ("ggml-" + url.spec + ".bin");
+  } else {
+    throw Error("whisper: needs a model name or file, got '" + url.redacted() + "'",
+                "write e.g. whisper:base.en or whisper:/path/to/ggml-base.en.bin");
+  }
+  settings.language = url.param("language").value_or("en");
+  settings.translate = bool_param(url, "translate", false);
+  settings.initial_prompt = url.param("prompt").value_or("");
+  settings.threads = static_cast<int>(int_param(url, "threads", options.threads, 0, 64));
+  settings.beam_size = static_cast<int>(int_param(url, "beam_size", 0, 0, 16));
+  settings.temperature_inc = float_param(url, "temperature_inc", settings.temperature_inc);
+  settings.trim_audio_ctx = bool_param(url, "trim_audio_ctx", true);
+  return std::make_shared<WhisperStt>(settings);
+}
+
+SttEnginePtr make_openai(const engine::EngineUrl& url) {
+  check_params(url, {"model", "language", "api_key", "timeout_ms"});
+  if (!url.is_http()) {
+    throw Error("openai: needs a server URL, got '" + url.redacted() + "'",
+                "write e.g. openai:http://127.0.0.1:8000/v1?model=whisper-1");
+  }
+  OpenAiSttSettings settings;
+  settings.base_url = url.spec;
+  settings.model = url.param("model").value_or(settings.model);
+  settings.language = url.param("language").value_or("");
+  settings.api_key = url.param("api_key").value_or("");
+  settings.timeout_ms = static_cast<int>(int_param(url, "timeout_ms", settings.timeout_ms, 100, 3600000));
+  return std::make_shared<OpenAiStt>(settings);
+}
+
+}  // namespace
+
+void register_stt_engines(engine::EngineRegistry<SttEngine>& registry, const SttRegistryOptions& options) {
+  auto cache = std::make_shared<EngineCache>();
+  registry.add({"pocketsphinx", engine::EngineFamily::embedded, "PocketSphinx 5 (offline, Debian's en-us model)",
+                "pocketsphinx:en-us"},
+               [cache](const engine::EngineUrl& url) {
+                 return cache->get_or_create(url.text, [&] { return make_pocketsphinx(url); });
+               });
+  registry.add({"whisper", engine::EngineFamily::embedded, "whisper.cpp in-process (ggml model file or name)",
+                "whisper:base.en"},
+               [cache, options](const engine::EngineUrl& url) {
+                 return cache->get_or_create(url.text, [&] { return make_whisper(url, options); });
+               });
+  registry.add({"openai", engine::EngineFamily::remote, "OpenAI-compatible /v1/audio/transcriptions server",
+                "openai:http://127.0.0.1:8000/v1?model=whisper-1"},
+               [](const engine::EngineUrl& url) { return make_openai(url); });
+}
+
+}  // namespace lv::stt
