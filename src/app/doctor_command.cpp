@@ -9,6 +9,8 @@
 #include <system_error>
 
 #include "app/web_root.h"
+#include "engine/engine_url.h"
+#include "util/error.h"
 #include "util/version.h"
 
 namespace lv::app {
@@ -86,6 +88,63 @@ const char* level_label(CheckLevel level) {
 
 }  // namespace
 
+namespace {
+
+// An engine URL naming a catalog model ("whisper:base.en", "silero:") needs that model's files installed.
+void check_catalog_model(const models::ModelStore& store, engine::EngineKind kind, const std::string& url,
+                         CheckResult& result) {
+  engine::EngineUrl parsed;
+  try {
+    parsed = engine::parse_engine_url(url);
+  } catch (const Error&) {
+    return;
+  }
+  std::string name;
+  if (parsed.scheme == "silero" && !parsed.is_path() && !parsed.is_http()) {
+    name = "silero:v5";
+  } else if ((parsed.scheme == "whisper" || parsed.scheme == "piper" || parsed.scheme == "llama") && parsed.is_name()) {
+    name = parsed.scheme + ":" + parsed.spec;
+  } else {
+    return;
+  }
+  bool known = false;
+  for (const auto& model : store.catalog().models) {
+    known = known || model.name == name;
+  }
+  if (!known) {
+    result.level = CheckLevel::fail;
+    result.detail += "; '" + name + "' is not in the model catalog";
+    result.fix = "localvoice models list  (shows the names that can be used)";
+    return;
+  }
+  const auto status = store.status(name);
+  if (status.installed) {
+    result.detail += "; model file " + status.path.string();
+    return;
+  }
+  // Without the Silero model the server falls back to the energy VAD; everything else cannot work.
+  result.level = kind == engine::EngineKind::vad ? CheckLevel::warn : CheckLevel::fail;
+  result.detail += "; model " + name + " is not installed";
+  result.fix = "localvoice models pull " + name;
+}
+
+CheckResult check_profile(const models::ModelStore& store, const std::string& profile) {
+  CheckResult result{"models", profile + "_profile", CheckLevel::ok, {}, {}};
+  const auto missing = store.missing(profile);
+  if (missing.empty()) {
+    result.detail = "every model of the " + profile + " profile is installed in " + store.options().models_dir.string();
+    return result;
+  }
+  result.level = CheckLevel::warn;
+  for (const auto& name : missing) {
+    result.detail += (result.detail.empty() ? "not installed: " : ", ") + name;
+  }
+  result.fix = "localvoice models pull --profile " + profile + "  (or copy the files to `localvoice models path NAME`)";
+  return result;
+}
+
+}  // namespace
+
 std::vector<CheckResult> run_checks(const config::Config& config, const EngineSetup& engines) {
   std::vector<CheckResult> results;
   for (const auto& [kind, url] : configured_engines(config)) {
@@ -109,10 +168,12 @@ std::vector<CheckResult> run_checks(const config::Config& config, const EngineSe
         break;
       default:
         result.detail = status.url + " (" + status.detail + ")";
+        check_catalog_model(engines.store(), kind, url, result);
         break;
     }
     results.push_back(std::move(result));
   }
+  results.push_back(check_profile(engines.store(), "small"));
   results.push_back(check_directory("data_dir", config.paths.data_dir, "paths.data_dir (--data-dir)"));
   results.push_back(check_directory("models_dir", config.paths.models_dir, "paths.models_dir (--models-dir)"));
   results.push_back(check_directory("kb_dir", config.paths.kb_dir, "paths.kb_dir (--kb-dir)"));

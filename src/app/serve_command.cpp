@@ -3,10 +3,13 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "api/chat_routes.h"
+#include "api/model_routes.h"
 #include "api/realtime_endpoint.h"
 #include "api/speech_routes.h"
 #include "api/system_routes.h"
@@ -16,6 +19,7 @@
 #include "metrics/registry.h"
 #include "models/model_store.h"
 #include "models/progress_printer.h"
+#include "models/pull_monitor.h"
 #include "server/http_server.h"
 #include "util/log.h"
 #include "util/version.h"
@@ -38,6 +42,15 @@ sigset_t block_termination_signals() {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
+}
+
+// Engine URLs may carry API keys: only the redacted form is shown.
+std::string redacted(const std::string& url) {
+  try {
+    return engine::parse_engine_url(url).redacted();
+  } catch (const Error&) {
+    return url;
+  }
 }
 
 std::string parsed_scheme(const std::string& url) {
@@ -97,6 +110,30 @@ void load_engines(const config::Config& config, const EngineSetup& engines, engi
   }
 }
 
+// Downloads the profile's missing models, reporting progress to the log (stderr) and to web UI watchers.
+void pull_models(const config::Config& config, const std::string& profile, models::PullMonitor& monitor,
+                 const std::atomic<bool>& stopping) {
+  models::ModelStore store(models::embedded_catalog(), {config.paths.models_dir, models::store_environment()});
+  const auto missing = store.missing(profile);
+  log::info("fetching missing models", {{"profile", profile}, {"count", missing.size()}});
+  monitor.start(profile);
+  const auto print = models::progress_printer(std::cerr, isatty(STDERR_FILENO) != 0);
+  try {
+    store.pull_missing(
+        profile,
+        [&](const models::PullProgress& progress) {
+          monitor.report(progress);
+          print(progress);
+        },
+        [&stopping] { return stopping.load(); });
+    monitor.finish();
+  } catch (const Error& e) {
+    // The server goes on with the engines it can load; the UI and the log say what failed.
+    monitor.fail(e.full_message());
+    log::error("model download failed", {{"profile", profile}, {"error", e.full_message()}});
+  }
+}
+
 int serve(const CliConfig& cli_config, const ServeFlags& flags) {
   const config::Config config = cli_config.load();
   if (flags.print_config) {
@@ -104,32 +141,24 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
     return 0;
   }
   log::init(log::parse_level(config.log.level), log::parse_format(config.log.format));
-  if (flags.pull) {
-    // Before the signal mask: Ctrl-C during a download ends the program, and the partial file is resumed
-    // by the next pull.
-    models::ModelStore store(models::embedded_catalog(), {config.paths.models_dir, models::store_environment()});
-    const auto missing = store.missing(flags.pull_profile);
-    log::info("fetching missing models", {{"profile", flags.pull_profile}, {"count", missing.size()}});
-    store.pull_missing(flags.pull_profile, models::progress_printer(std::cerr, isatty(STDERR_FILENO) != 0));
-  }
   const sigset_t signals = block_termination_signals();
 
   auto metrics = std::make_shared<metrics::Registry>();
   auto board = std::make_shared<engine::EngineStatusBoard>();
+  auto monitor = std::make_shared<models::PullMonitor>();
   const EngineSetup engines(config);
+  for (const auto& [kind, url] : configured_engines(config)) {
+    engine::EngineStatus status;
+    status.kind = kind;
+    status.url = redacted(url);
+    status.state = url.empty() ? engine::EngineState::absent : engine::EngineState::loading;
+    status.detail = flags.pull ? "waiting for model downloads (GET /v1/models/pull)" : "loading";
+    board->set(std::move(status));
+  }
   server::Router router;
   api::add_system_routes(router, api::SystemRoutesContext{std::chrono::steady_clock::now(), board, metrics});
   api::add_realtime_endpoint(router);
-  load_engines(config, engines, *board, router);
-  board->mark_loaded();
-  if (const auto missing = engines.store().missing("small"); !missing.empty()) {
-    std::string names;
-    for (const auto& name : missing) {
-      names += (names.empty() ? "" : ", ") + name;
-    }
-    log::info("models that would improve LocalVoice are not installed",
-              {{"missing", names}, {"fix", "localvoice models pull --profile small (or serve --pull)"}});
-  }
+  api::add_model_routes(router, monitor);
 
   server::HttpServerOptions options;
   options.host = config.server.host;
@@ -144,6 +173,8 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
               {{"fix", "build the UI with scripts/run, or set server.web_root (--web-root)"}});
   }
 
+  // The server answers at once (/health, /ready says "loading", download progress); engines are mounted as
+  // they finish loading, so a slow model load or download never leaves the port silent.
   server::HttpServer server(options, std::move(router), metrics);
   const std::uint16_t port = server.start();
   const bool v6 = options.host.find(':') != std::string::npos;
@@ -151,10 +182,34 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
   log::info("listening",
             {{"url", url}, {"port", port}, {"version", kVersion}, {"web_root", options.web_root.string()}});
 
+  std::atomic<bool> stopping{false};
+  std::thread loader([&] {
+    if (flags.pull) {
+      pull_models(config, flags.pull_profile, *monitor, stopping);
+    }
+    if (stopping) {
+      return;
+    }
+    load_engines(config, engines, *board, server.router());
+    board->mark_loaded();
+    log::info("engines loaded", {{"url", url}});
+    if (const auto missing = engines.store().missing("small"); !missing.empty()) {
+      std::string names;
+      for (const auto& name : missing) {
+        names += (names.empty() ? "" : ", ") + name;
+      }
+      log::info("models that would improve LocalVoice are not installed",
+                {{"missing", names}, {"fix", "localvoice models pull --profile small (or serve --pull)"}});
+    }
+  });
+
   int received = 0;
   sigwait(&signals, &received);
   log::info("shutting down",
             {{"signal", received == SIGINT ? "SIGINT" : "SIGTERM"}, {"grace_ms", config.server.shutdown_grace_ms}});
+  stopping = true;
+  // A download stops at once; an engine still loading is finished first (model loading cannot be cut short).
+  loader.join();
   server.stop();
   log::info("stopped");
   return 0;

@@ -213,6 +213,8 @@ void HttpServer::wait() {
 
 std::uint16_t HttpServer::port() const { return impl_->port; }
 
+Router& HttpServer::router() { return impl_->state.router; }
+
 std::size_t HttpServer::active_websockets() const { return impl_->state.active_websockets.load(); }
 
 }  // namespace lv::server

@@ -43,6 +43,8 @@ class HttpServer {
   void wait();
 
   std::uint16_t port() const;
+  // The route table in use; routes may be added while the server runs.
+  Router& router();
   std::size_t active_websockets() const;
 
  private:

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <mutex>
+
 #include "util/error.h"
 #include "util/log.h"
 
@@ -47,13 +49,32 @@ bool match_pattern(std::string_view pattern, std::string_view path, std::map<std
 
 }  // namespace
 
+Router::Router(Router&& other) noexcept {
+  const std::unique_lock lock(other.mutex_);
+  routes_ = std::move(other.routes_);
+  websockets_ = std::move(other.websockets_);
+}
+
+Router& Router::operator=(Router&& other) noexcept {
+  if (this != &other) {
+    const std::scoped_lock lock(mutex_, other.mutex_);
+    routes_ = std::move(other.routes_);
+    websockets_ = std::move(other.websockets_);
+  }
+  return *this;
+}
+
 void Router::add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
-  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler), options});
+  auto route = std::make_unique<Route>(Route{std::move(method), std::move(pattern), std::move(handler), options});
+  const std::unique_lock lock(mutex_);
+  routes_.push_back(std::move(route));
 }
 
 Router::Match Router::match(std::string_view method, std::string_view path) const {
   Match result;
-  for (const Route& route : routes_) {
+  const std::shared_lock lock(mutex_);
+  for (const auto& entry : routes_) {
+    const Route& route = *entry;
     std::map<std::string, std::string> params;
     if (!match_pattern(route.pattern, path, params)) {
       continue;
@@ -90,10 +111,13 @@ HttpResponse Router::invoke(const Route& route, const HttpRequest& request) {
 }
 
 void Router::add_websocket(std::string path, WebSocketHandlerFactory factory) {
+  const std::unique_lock lock(mutex_);
   websockets_.insert_or_assign(std::move(path), std::move(factory));
 }
 
 const WebSocketHandlerFactory* Router::websocket(std::string_view path) const {
+  // std::map nodes never move, so the pointer stays valid after the lock is released.
+  const std::shared_lock lock(mutex_);
   const auto it = websockets_.find(path);
   return it == websockets_.end() ? nullptr : &it->second;
 }

@@ -4,7 +4,9 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,8 +34,16 @@ struct Route {
   RouteOptions options;
 };
 
+// Thread-safe: routes may be added while the server runs (engines mount theirs once they have loaded).
+// Routes are never removed, so a matched Route stays valid.
 class Router {
  public:
+  Router() = default;
+  Router(Router&& other) noexcept;
+  Router& operator=(Router&& other) noexcept;
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
   void add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
 
   struct Match {
@@ -47,14 +57,13 @@ class Router {
   // HttpError -> its status; lv::Error -> 400 with the fix appended; anything else -> 500.
   static HttpResponse invoke(const Route& route, const HttpRequest& request);
 
-  const std::vector<Route>& routes() const { return routes_; }
-
   // A WebSocket endpoint at an exact path (e.g. "/v1/realtime").
   void add_websocket(std::string path, WebSocketHandlerFactory factory);
   const WebSocketHandlerFactory* websocket(std::string_view path) const;
 
  private:
-  std::vector<Route> routes_;
+  mutable std::shared_mutex mutex_;
+  std::vector<std::unique_ptr<Route>> routes_;
   std::map<std::string, WebSocketHandlerFactory, std::less<>> websockets_;
 };
 

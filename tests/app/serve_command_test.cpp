@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <future>
+#include <thread>
 
 #include "server/test_client.h"
 #include "support/subprocess.h"
@@ -76,6 +77,28 @@ TEST_F(ServeCommandTest, ServesHealthAndStopsOnSigtermWithOpenWebSocket) {
   EXPECT_NE(out.find("\"msg\":\"stopped\""), std::string::npos);
 }
 
+TEST_F(ServeCommandTest, PullOfflineReportsTheFailureAndServesWithWhatIsThere) {
+  auto environment = env();
+  environment["HF_HUB_OFFLINE"] = "1";
+  Subprocess process({program(), "serve", "--port", "0", "--pull", "--vad", "energy:"}, environment);
+  const auto port = start(process);
+  ASSERT_NE(port, 0);
+  // The download progress stream tells the web UI why nothing was downloaded.
+  const auto events = lv::test::http_get(port, "/v1/models/pull");
+  EXPECT_EQ(events.header("Content-Type"), "text/event-stream");
+  EXPECT_NE(events.body.find("event: error"), std::string::npos) << events.body;
+  EXPECT_NE(events.body.find("HF_HUB_OFFLINE"), std::string::npos) << events.body;
+  // Then the engines that need no download load, and the server is ready.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  int status = 0;
+  while ((status = lv::test::http_get(port, "/ready").status) != 200 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(status, 200);
+  process.signal(SIGTERM);
+  EXPECT_EQ(process.wait(std::chrono::seconds(10)), 0);
+}
+
 TEST_F(ServeCommandTest, SigintAlsoStopsCleanly) {
   Subprocess process({program(), "serve", "--port", "0"}, env());
   ASSERT_NE(start(process), 0);
@@ -145,6 +168,12 @@ TEST_F(ServeCommandTest, DoctorReportsEachEngineKindAndExitsByHealth) {
   EXPECT_EQ(broken.exit_code, 1);
   EXPECT_NE(broken.out.find("FAIL"), std::string::npos);
   EXPECT_NE(broken.out.find("fix:"), std::string::npos);
+
+  // A catalog model that is not installed names the command that installs it.
+  const auto missing = run_program({program(), "doctor", "--port", "0", "--stt", "whisper:base.en"}, env());
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.out.find("localvoice models pull whisper:base.en"), std::string::npos) << missing.out;
+  EXPECT_NE(missing.out.find("models.small_profile"), std::string::npos) << missing.out;
 }
 
 }  // namespace

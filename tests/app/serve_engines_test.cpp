@@ -2,7 +2,10 @@
 // the server's OpenAI-compatible endpoints and the clients are checked against each other end to end.
 #include <gtest/gtest.h>
 #include <signal.h>
+
 #include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
 
 #include "engine/engine_registry.h"
 #include "llm/llm_engines.h"
@@ -34,9 +37,16 @@ class ServeEnginesTest : public ::testing::Test {
     const auto line = server_->wait_for_line(
         [](const std::string& l) { return l.find("\"msg\":\"listening\"") != std::string::npos; },
         std::chrono::seconds(60));
-    if (line) {
-      port_ = nlohmann::json::parse(*line)["port"].get<std::uint16_t>();
+    if (!line) {
+      return;
     }
+    // Engines load after the port opens; /ready turns 200 once they have.
+    const auto port = nlohmann::json::parse(*line)["port"].get<std::uint16_t>();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (lv::test::http_get(port, "/ready").status != 200 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    port_ = port;
   }
   static void TearDownTestSuite() {
     server_->signal(SIGTERM);
