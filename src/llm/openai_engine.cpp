@@ -15,10 +15,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
-double elapsed_ms(Clock::time_point from, Clock::time_point to) {
-  return std::chrono::duration<double, std::milli>(to - from).count();
-}
-
 json request_body(const RemoteOptions& remote, const std::vector<ChatMessage>& messages, const ChatOptions& options) {
   json body;
   body["model"] = remote.model;
@@ -63,24 +59,12 @@ ChatResult OpenAiSession::chat(const std::vector<ChatMessage>& messages, const C
 
   DeltaText text(options.stop);
   SseParser parser;
-  Clock::time_point first_at{};
   int chunks = 0;
   bool done = false;
   std::string finish;
   std::string stream_error;
-  auto emit = [&](std::string piece) {
-    if (piece.empty()) {
-      return;
-    }
-    if (result.content.empty()) {
-      first_at = Clock::now();
-      result.timings.time_to_first_token_ms = elapsed_ms(started, first_at);
-    }
-    result.content += piece;
-    ChatDelta delta;
-    delta.content = std::move(piece);
-    on_delta(delta);
-  };
+  StreamedAnswer answer(result, on_delta, started);
+  auto emit = [&answer](std::string piece) { answer.emit(std::move(piece)); };
   auto on_event = [&](const SseEvent& event) {
     if (done || event.data.empty() || stop.stop_requested()) {
       return;
@@ -137,14 +121,7 @@ ChatResult OpenAiSession::chat(const std::vector<ChatMessage>& messages, const C
       },
       [&] { return !result.content.empty(); }, stop);
 
-  if (result.timings.completion_tokens == 0) {
-    result.timings.completion_tokens = chunks;
-  }
-  result.timings.total_ms = elapsed_ms(started, Clock::now());
-  if (result.timings.completion_tokens > 1 && !result.content.empty()) {
-    result.timings.tokens_per_s =
-        (result.timings.completion_tokens - 1) * 1000.0 / std::max(elapsed_ms(first_at, Clock::now()), 1e-3);
-  }
+  answer.finish_timings(chunks);
   if (reply.cancelled && !text.stopped() && stream_error.empty()) {
     result.finish_reason = FinishReason::cancelled;
     return result;

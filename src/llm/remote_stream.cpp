@@ -150,4 +150,39 @@ RemoteReply post_stream(const RemoteServer& server, const RemoteOptions& options
   }
 }
 
+namespace {
+
+double milliseconds_between(StreamedAnswer::Clock::time_point from, StreamedAnswer::Clock::time_point to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+}  // namespace
+
+void StreamedAnswer::emit(std::string piece) {
+  if (piece.empty()) {
+    return;
+  }
+  if (result_.content.empty()) {
+    first_at_ = Clock::now();
+    result_.timings.time_to_first_token_ms = milliseconds_between(started_, first_at_);
+  }
+  result_.content += piece;
+  ChatDelta delta;
+  delta.content = std::move(piece);
+  on_delta_(delta);
+}
+
+void StreamedAnswer::finish_timings(int chunks) {
+  auto& timings = result_.timings;
+  if (timings.completion_tokens == 0) {
+    timings.completion_tokens = chunks;
+  }
+  const auto now = Clock::now();
+  timings.total_ms = milliseconds_between(started_, now);
+  if (timings.completion_tokens > 1 && !result_.content.empty()) {
+    timings.tokens_per_s =
+        (timings.completion_tokens - 1) * 1000.0 / std::max(milliseconds_between(first_at_, now), 1e-3);
+  }
+}
+
 }  // namespace lv::llm

@@ -1,12 +1,15 @@
 // What the openai: and ollama: engines share: timeouts, retrying a server that is not up yet, clear errors.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <stop_token>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "llm/llm_types.h"
 
 namespace lv::llm {
 
@@ -44,5 +47,25 @@ RemoteReply post_stream(const RemoteServer& server, const RemoteOptions& options
 
 // The message inside an error body: {"error":{"message":...}} (OpenAI) or {"error":"..."} (Ollama).
 std::string error_message_from_body(std::string_view body);
+
+// Collects a remote engine's answer as it streams: passes each piece on, and times the first one and the rest.
+class StreamedAnswer {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  StreamedAnswer(ChatResult& result, const DeltaCallback& on_delta, Clock::time_point started)
+      : result_(result), on_delta_(on_delta), started_(started) {}
+
+  // Appends a piece of text (nothing when empty) and hands it to the caller as a delta.
+  void emit(std::string piece);
+  // Total time and tokens/s; `chunks` counts completion tokens when the server reported no usage.
+  void finish_timings(int chunks);
+
+ private:
+  ChatResult& result_;
+  const DeltaCallback& on_delta_;
+  Clock::time_point started_;
+  Clock::time_point first_at_{};
+};
 
 }  // namespace lv::llm
