@@ -1,0 +1,33 @@
+// Executors shared by every session: engine work queues here, never on I/O threads.
+#pragma once
+
+#include <memory>
+
+#include "metrics/registry.h"
+
+namespace lv::session {
+
+struct RuntimeOptions {
+  int session_threads = 2;  // turn-taking and VAD of all sessions
+  int stt_threads = 2;
+  int llm_threads = 2;
+  int tts_threads = 2;
+};
+
+// Owns the thread pools. Destroying it waits for queued work to finish; close sessions first.
+class SessionRuntime {
+ public:
+  explicit SessionRuntime(RuntimeOptions options = {}, std::shared_ptr<metrics::Registry> metrics = nullptr);
+  ~SessionRuntime();
+  SessionRuntime(const SessionRuntime&) = delete;
+  SessionRuntime& operator=(const SessionRuntime&) = delete;
+
+  // Implementation-defined accessors for the pools (see session_runtime.cpp) are added by the session module.
+  metrics::Registry* metrics() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lv::session
