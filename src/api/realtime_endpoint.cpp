@@ -3,56 +3,255 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
 
+#include "api/realtime_codec.h"
+#include "util/error.h"
 #include "util/log.h"
 #include "util/version.h"
 
 namespace lv::api {
 namespace {
 
-// Until the voice session is attached, the endpoint validates events and says what it cannot do yet.
+using nlohmann::json;
+
+// What the session's event sink needs; shared with the sink, which may outlive the handler by the time it
+// takes the session to close.
+class Outbox {
+ public:
+  explicit Outbox(server::WebSocketChannelPtr channel) : channel_(std::move(channel)) {}
+
+  void set_options(const session::SessionOptions& options) {
+    const std::lock_guard lock(mutex_);
+    options_ = options;
+  }
+
+  void send(const session::SessionEvent& event) {
+    if (const auto* started = std::get_if<session::SessionStarted>(&event)) {
+      send_session(*started);
+      return;
+    }
+    if (auto encoded = realtime::encode_event(event)) {
+      if (encoded->binary) {
+        channel_->send_binary(std::move(encoded->payload));
+      } else {
+        channel_->send_text(std::move(encoded->payload));
+      }
+    }
+  }
+
+  // session.updated after a change, with the engines as the session reported them.
+  void send_updated() {
+    const std::lock_guard lock(mutex_);
+    channel_->send_text(json{{"type", "session.updated"}, {"session", realtime::session_json(view_, options_)}}.dump());
+  }
+
+  // The first event of every connection: with no session yet (engines loading) it says so.
+  void greet_without_session(const std::string& id, const std::string& reason) {
+    const std::lock_guard lock(mutex_);
+    view_.id = id;
+    view_.degraded = {reason};
+    channel_->send_text(json{{"type", "session.created"}, {"session", realtime::session_json(view_, options_)}}.dump());
+    greeted_ = true;
+  }
+
+  void send_error(std::string_view code, std::string_view message, std::string_view fix = {},
+                  const json& event_id = nullptr) {
+    channel_->send_text(realtime::error_json(code, message, fix, event_id).dump());
+  }
+
+  const server::WebSocketChannelPtr& channel() const { return channel_; }
+
+ private:
+  void send_session(const session::SessionStarted& started) {
+    const std::lock_guard lock(mutex_);
+    view_.id = started.session_id;
+    view_.engines = started.engines;
+    view_.degraded = started.degraded;
+    const char* type = greeted_ ? "session.updated" : "session.created";
+    greeted_ = true;
+    channel_->send_text(json{{"type", type}, {"session", realtime::session_json(view_, options_)}}.dump());
+  }
+
+  server::WebSocketChannelPtr channel_;
+  std::mutex mutex_;
+  session::SessionOptions options_;
+  realtime::SessionView view_;
+  bool greeted_ = false;
+};
+
 class RealtimeHandler final : public server::WebSocketHandler {
  public:
-  RealtimeHandler(server::WebSocketChannelPtr channel, RealtimeLimits limits)
-      : channel_(std::move(channel)), limits_(limits) {}
+  RealtimeHandler(server::WebSocketChannelPtr channel, RealtimeContext context, bool protocol_ok)
+      : outbox_(std::make_shared<Outbox>(std::move(channel))),
+        context_(std::move(context)),
+        protocol_ok_(protocol_ok) {}
+
+  ~RealtimeHandler() override { close_session(); }
+  RealtimeHandler(const RealtimeHandler&) = delete;
+  RealtimeHandler& operator=(const RealtimeHandler&) = delete;
 
   void on_open() override {
-    channel_->send_text(nlohmann::json{{"type", "session.created"},
-                                       {"session", {{"id", channel_->connection_id()}, {"version", kVersion}}}}
-                            .dump());
+    if (!protocol_ok_) {
+      outbox_->send_error("unsupported_protocol",
+                          "this server speaks realtime protocol version " + std::to_string(realtime::kProtocolVersion),
+                          "connect with ?protocol=" + std::to_string(realtime::kProtocolVersion));
+      outbox_->channel()->close(server::CloseCode::protocol_error, "unsupported protocol version");
+      return;
+    }
+    if (!ensure_session()) {
+      outbox_->greet_without_session(outbox_->channel()->connection_id(),
+                                     context_.make_session ? "engines are still loading; try again in a moment"
+                                                           : "voice sessions are not available in this program");
+    }
   }
 
   void on_text(std::string_view message) override {
     if (!count_message()) {
       return;
     }
-    const auto event = nlohmann::json::parse(message, nullptr, false);
+    const auto event = json::parse(message, nullptr, false);
     if (event.is_discarded()) {
-      send_error("invalid_json", "message is not valid JSON");
+      outbox_->send_error("invalid_json", "message is not valid JSON");
       return;
     }
     if (!event.is_object()) {
-      send_error("invalid_event", "an event must be a JSON object");
+      outbox_->send_error("invalid_event", "an event must be a JSON object");
       return;
     }
     const auto type = event.find("type");
     if (type == event.end() || !type->is_string()) {
-      send_error("invalid_event", "an event needs a string field 'type'");
+      outbox_->send_error("invalid_event", "an event needs a string field 'type'");
       return;
     }
-    send_error("unknown_event", "unknown event type '" + type->get<std::string>() + "'",
-               event.value("event_id", nlohmann::json()));
+    const json event_id = event.value("event_id", json());
+    try {
+      dispatch(type->get<std::string>(), event, event_id);
+    } catch (const realtime::WireError& e) {
+      outbox_->send_error(e.code(), e.what(), {}, event_id);
+    } catch (const Error& e) {
+      outbox_->send_error("invalid_value", e.what(), e.fix(), event_id);
+    } catch (const json::exception& e) {
+      outbox_->send_error("invalid_value", std::string("malformed event: ") + e.what(), {}, event_id);
+    }
   }
 
   void on_binary(std::string_view data) override {
     if (!count_message()) {
       return;
     }
-    send_error("audio_not_accepted", "binary audio frames are not accepted before a session is configured (" +
-                                         std::to_string(data.size()) + " bytes ignored)");
+    try {
+      auto frame = realtime::decode_audio_frame(data);
+      if (have_seq_ && frame.header.seq <= last_seq_) {
+        throw realtime::WireError("audio_out_of_order", "audio frame seq " + std::to_string(frame.header.seq) +
+                                                            " is not after the previous frame's " +
+                                                            std::to_string(last_seq_) + "; the frame was dropped");
+      }
+      have_seq_ = true;
+      last_seq_ = frame.header.seq;
+      push_audio(frame.samples);
+    } catch (const realtime::WireError& e) {
+      outbox_->send_error(e.code(), e.what());
+    }
   }
 
+  void on_close() override { close_session(); }
+
  private:
+  void dispatch(const std::string& type, const json& event, const json& event_id) {
+    if (type == "session.update") {
+      require_session();
+      const auto session = event.find("session");
+      if (session == event.end()) {
+        throw realtime::WireError("invalid_value", "'session' is missing");
+      }
+      session_->update(realtime::parse_session_update(*session, options_));
+      options_ = session_->options();
+      outbox_->set_options(options_);
+      outbox_->send_updated();
+    } else if (type == "input_audio_buffer.append") {
+      const auto audio = event.find("audio");
+      if (audio == event.end() || !audio->is_string()) {
+        throw realtime::WireError("invalid_value", "'audio' must be a base64 string of PCM16 samples");
+      }
+      push_audio(realtime::decode_base64_pcm16(audio->get<std::string>()));
+    } else if (type == "input_audio_buffer.commit") {
+      require_session();
+      session_->commit_input();
+    } else if (type == "conversation.item.create") {
+      require_session();
+      session_->push_text(realtime::parse_user_text(event));
+    } else if (type == "response.cancel") {
+      require_session();
+      session_->interrupt();
+    } else if (type == "output_audio.playout") {
+      require_session();
+      const auto turn = event.find("turn_id");
+      const auto seq = event.find("seq");
+      if (turn == event.end() || !turn->is_number_unsigned() || seq == event.end() || !seq->is_number_unsigned()) {
+        throw realtime::WireError("invalid_value", "'turn_id' and 'seq' must be non-negative integers");
+      }
+      session_->report_playout(turn->get<session::TurnId>(), seq->get<std::uint32_t>());
+    } else {
+      outbox_->send_error("unknown_event", "unknown event type '" + type + "'; see docs/protocol.md", {}, event_id);
+    }
+  }
+
+  void push_audio(const std::vector<std::int16_t>& samples) {
+    require_session();
+    const auto max_samples =
+        static_cast<std::size_t>(options_.input_sample_rate_hz) * realtime::kMaxInputFrameMs / 1000;
+    if (samples.size() > max_samples) {
+      throw realtime::WireError("audio_frame_too_large",
+                                "an audio frame holds at most " + std::to_string(realtime::kMaxInputFrameMs) + " ms (" +
+                                    std::to_string(max_samples) + " samples at " +
+                                    std::to_string(options_.input_sample_rate_hz) + " Hz); got " +
+                                    std::to_string(samples.size()) + " samples. Send 20 ms frames");
+    }
+    session_->push_audio(samples);  // on overflow the session reports input_overflow itself
+  }
+
+  void require_session() {
+    if (!ensure_session()) {
+      throw realtime::WireError(
+          "session_not_ready", context_.make_session ? "the engines are still loading; retry when GET /ready says ready"
+                                                     : "voice sessions are not available in this program");
+    }
+  }
+
+  // Creates and starts the session once the engines are there.
+  bool ensure_session() {
+    if (session_) {
+      return true;
+    }
+    if (!context_.make_session) {
+      return false;
+    }
+    std::weak_ptr<Outbox> outbox = outbox_;
+    session_ = context_.make_session(outbox_->channel()->connection_id(), [outbox](session::SessionEvent event) {
+      if (const auto box = outbox.lock()) {
+        box->send(event);
+      }
+    });
+    if (!session_) {
+      return false;
+    }
+    options_ = session_->options();
+    outbox_->set_options(options_);
+    session_->start();
+    return true;
+  }
+
+  void close_session() {
+    if (session_) {
+      session_->close();
+      session_.reset();
+    }
+  }
+
   // Counts messages per second; returns false (and closes) when the client floods.
   bool count_message() {
     const auto now = std::chrono::steady_clock::now();
@@ -60,34 +259,38 @@ class RealtimeHandler final : public server::WebSocketHandler {
       window_start_ = now;
       window_count_ = 0;
     }
-    if (++window_count_ > limits_.max_messages_per_second) {
-      log::warn("realtime client flooding; closing", {{"connection_id", channel_->connection_id()}});
-      channel_->close(server::CloseCode::policy_violation, "too many messages per second");
+    if (++window_count_ > context_.limits.max_messages_per_second) {
+      log::warn("realtime client flooding; closing", {{"connection_id", outbox_->channel()->connection_id()}});
+      outbox_->channel()->close(server::CloseCode::policy_violation, "too many messages per second");
       return false;
     }
     return true;
   }
 
-  void send_error(const std::string& code, const std::string& message, const nlohmann::json& event_id = nullptr) {
-    nlohmann::json error{{"type", "error"}, {"error", {{"code", code}, {"message", message}}}};
-    if (!event_id.is_null()) {
-      error["error"]["event_id"] = event_id;
-    }
-    channel_->send_text(error.dump());
-  }
-
-  server::WebSocketChannelPtr channel_;
-  RealtimeLimits limits_;
+  std::shared_ptr<Outbox> outbox_;
+  RealtimeContext context_;
+  bool protocol_ok_ = true;
+  session::VoiceSessionPtr session_;
+  session::SessionOptions options_;
+  bool have_seq_ = false;
+  std::uint32_t last_seq_ = 0;
   std::chrono::steady_clock::time_point window_start_ = std::chrono::steady_clock::now();
   int window_count_ = 0;
 };
 
 }  // namespace
 
+void add_realtime_endpoint(server::Router& router, RealtimeContext context) {
+  router.add_websocket("/v1/realtime",
+                       [context](const server::HttpRequest& request, server::WebSocketChannelPtr channel) {
+                         const auto protocol = request.query_param("protocol");
+                         const bool protocol_ok = !protocol || *protocol == std::to_string(realtime::kProtocolVersion);
+                         return std::make_unique<RealtimeHandler>(std::move(channel), context, protocol_ok);
+                       });
+}
+
 void add_realtime_endpoint(server::Router& router, RealtimeLimits limits) {
-  router.add_websocket("/v1/realtime", [limits](const server::HttpRequest&, server::WebSocketChannelPtr channel) {
-    return std::make_unique<RealtimeHandler>(std::move(channel), limits);
-  });
+  add_realtime_endpoint(router, RealtimeContext{{}, limits});
 }
 
 }  // namespace lv::api

@@ -1,7 +1,11 @@
-// The /v1/realtime WebSocket endpoint: JSON events in and out (the voice session plugs in here).
+// The /v1/realtime WebSocket endpoint: maps the wire protocol (docs/protocol.md) onto a voice session.
 #pragma once
 
+#include <functional>
+#include <string>
+
 #include "server/router.h"
+#include "session/voice_session.h"
 
 namespace lv::api {
 
@@ -9,8 +13,18 @@ struct RealtimeLimits {
   int max_messages_per_second = 400;  // 20 ms audio frames are 50/s; far beyond that is flooding
 };
 
-// Registers the endpoint. Malformed JSON, unknown events and wrong-type fields get an error event and the
-// connection stays up; only flooding beyond the limits closes it (policy violation, 1008).
+// Creates the voice session of a new connection (not started yet); returns nullptr while the engines are
+// still loading. Called on an I/O thread: it must only build objects, never load models.
+using SessionFactory = std::function<session::VoiceSessionPtr(const std::string& session_id, session::EventSink sink)>;
+
+struct RealtimeContext {
+  SessionFactory make_session;  // empty: the endpoint only validates events (no engines in this program)
+  RealtimeLimits limits;
+};
+
+// Registers the endpoint. Malformed JSON, unknown events, wrong-type fields and bad audio frames get an error
+// event and the connection stays up; only flooding beyond the limits closes it (policy violation, 1008).
+void add_realtime_endpoint(server::Router& router, RealtimeContext context);
 void add_realtime_endpoint(server::Router& router, RealtimeLimits limits = {});
 
 }  // namespace lv::api

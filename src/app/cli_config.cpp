@@ -36,7 +36,7 @@ void CliConfig::add_engine_flags(CLI::App& command) {
 void CliConfig::add_path_flags(CLI::App& command) {
   add_setting_flag(command, "--data-dir", "paths.data_dir", "Where history and the knowledge index live");
   add_setting_flag(command, "--models-dir", "paths.models_dir", "Where downloaded models live");
-  add_setting_flag(command, "--kb-dir", "paths.kb_dir", "Folder of documents for the knowledge base");
+  add_setting_flag(command, "--kb-dir,--kb", "paths.kb_dir", "Folder of documents for the knowledge base");
 }
 
 config::Config CliConfig::load() const {

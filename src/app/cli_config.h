@@ -21,7 +21,7 @@ class CliConfig {
   void add_server_flags(CLI::App& command);
   // --vad, --stt, --tts, --llm, --embeddings.
   void add_engine_flags(CLI::App& command);
-  // --data-dir, --models-dir, --kb-dir.
+  // --data-dir, --models-dir, --kb-dir (alias --kb).
   void add_path_flags(CLI::App& command);
   // A flag that sets one configuration key (for subcommands with their own, e.g. `transcribe --stt`).
   void add_setting_flag(CLI::App& command, const std::string& flag, const std::string& key,

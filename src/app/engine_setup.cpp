@@ -2,6 +2,7 @@
 
 #include "models/progress_printer.h"
 
+#include "embed/embedding_engines.h"
 #include "llm/llm_engines.h"
 #include "stt/register_stt.h"
 #include "tts/tts_engines.h"
@@ -23,6 +24,8 @@ EngineSetup::EngineSetup(const config::Config& config)
   stt_options.resolve_model = [store](const std::string& name) { return store->resolve("whisper:" + name); };
   stt::register_stt_engines(stt, stt_options);
   llm::register_llm_engines(llm, [store](const std::string& name) { return store->resolve("llama:" + name); });
+  embed::register_embedding_engines(embeddings,
+                                    [store](const std::string& name) { return store->resolve("llama:" + name); });
   tts::register_tts_engines(
       tts, {config.paths.models_dir, [store](const std::string& name) { return store->resolve("piper:" + name); }});
 }
@@ -37,6 +40,8 @@ std::vector<engine::SchemeInfo> EngineSetup::schemes(engine::EngineKind kind) co
       return llm.schemes();
     case engine::EngineKind::tts:
       return tts.schemes();
+    case engine::EngineKind::embeddings:
+      return embeddings.schemes();
     default:
       return {};
   }

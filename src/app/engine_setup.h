@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "embed/embedding_engine.h"
 #include "engine/engine_registry.h"
 #include "engine/engine_status.h"
 #include "llm/llm_engine.h"
@@ -30,6 +31,7 @@ class EngineSetup {
   engine::EngineRegistry<stt::SttEngine> stt{engine::EngineKind::stt};
   engine::EngineRegistry<llm::LlmEngine> llm{engine::EngineKind::llm};
   engine::EngineRegistry<tts::TtsEngine> tts{engine::EngineKind::tts};
+  engine::EngineRegistry<embed::EmbeddingEngine> embeddings{engine::EngineKind::embeddings};
 
  private:
   std::shared_ptr<models::ModelStore> store_;

@@ -7,10 +7,14 @@
 
 #include "app/chat_command.h"
 #include "app/cli_config.h"
+#include "app/converse_command.h"
 #include "app/doctor_command.h"
 #include "app/engine_setup.h"
+#include "app/history_command.h"
+#include "app/kb_command.h"
 #include "app/models_command.h"
 #include "app/serve_command.h"
+#include "app/session_factory.h"
 #include "app/speak_command.h"
 #include "app/transcribe_command.h"
 #include "app/vad_command.h"
@@ -52,10 +56,33 @@ int main(int argc, char** argv) {
                                      const lv::app::EngineSetup engines(cli_config.load());
                                      return engines.tts.create(lv::engine::parse_engine_url(url));
                                    }});
+  auto& converse = lv::app::add_converse_command(app, {[&cli_config] { return cli_config.load_and_init_logging(); },
+                                                       [](const lv::config::Config& config) {
+                                                         const lv::app::EngineSetup engines(config);
+                                                         return lv::app::load_engine_set(config, engines);
+                                                       }});
+  cli_config.add_engine_flags(converse);
+  cli_config.add_path_flags(converse);
   auto& models = lv::app::add_models_command(
       app, {[&cli_config] { return cli_config.load_and_init_logging().paths.models_dir; },
             lv::models::store_environment(), &std::cout, &std::cerr, isatty(STDERR_FILENO) != 0});
   cli_config.add_path_flags(models);
+  // Lexical search until the embedding engines are wired in here (the server embeds what the CLI did not).
+  auto& kb = lv::app::add_kb_command(
+      app, {[&cli_config] { return cli_config.load_and_init_logging(); },
+            [](const lv::config::Config& config) -> lv::embed::EmbeddingEnginePtr {
+              if (config.engines.embeddings.empty()) {
+                return nullptr;
+              }
+              const lv::app::EngineSetup engines(config);
+              return engines.embeddings.create(lv::engine::parse_engine_url(config.engines.embeddings));
+            },
+            &std::cout, &std::cerr, isatty(STDERR_FILENO) != 0});
+  cli_config.add_engine_flags(kb);
+  cli_config.add_path_flags(kb);
+  auto& history = lv::app::add_history_command(
+      app, {[&cli_config] { return cli_config.load_and_init_logging().paths.data_dir; }, &std::cout});
+  cli_config.add_path_flags(history);
   app.add_subcommand("version", "Print the version and exit")->callback([] {
     std::cout << "localvoice " << lv::kVersion << "\n";
   });

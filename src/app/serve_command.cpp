@@ -9,18 +9,26 @@
 #include <thread>
 
 #include "api/chat_routes.h"
+#include "api/embedding_routes.h"
+#include "api/history_routes.h"
+#include "api/kb_routes.h"
 #include "api/model_routes.h"
 #include "api/realtime_endpoint.h"
 #include "api/speech_routes.h"
 #include "api/system_routes.h"
 #include "api/transcription_routes.h"
 #include "app/engine_setup.h"
+#include "app/knowledge_setup.h"
+#include "app/loaded_engines.h"
+#include "app/session_factory.h"
 #include "app/web_root.h"
+#include "history/sqlite_history.h"
 #include "metrics/registry.h"
 #include "models/model_store.h"
 #include "models/progress_printer.h"
 #include "models/pull_monitor.h"
 #include "server/http_server.h"
+#include "session/session_runtime.h"
 #include "util/log.h"
 #include "util/version.h"
 
@@ -64,7 +72,7 @@ std::string parsed_scheme(const std::string& url) {
 // Creates and warms up each configured engine and mounts the routes it serves. An engine that fails to
 // load is reported (log, /ready) and left out: the server still starts with what works.
 void load_engines(const config::Config& config, const EngineSetup& engines, engine::EngineStatusBoard& board,
-                  server::Router& router) {
+                  server::Router& router, LoadedEngines& loaded) {
   for (const auto& [kind, url] : configured_engines(config)) {
     auto status = check_engine(engines, kind, url);
     if (status.state == engine::EngineState::ready) {
@@ -74,14 +82,36 @@ void load_engines(const config::Config& config, const EngineSetup& engines, engi
         if (kind == engine::EngineKind::llm) {
           auto llm = engines.llm.create(parsed);
           api::add_chat_routes(router, llm, llm->model_name());
+          loaded.update([&](EngineSet& set) {
+            set.llm = llm;
+            set.llm_url = parsed.redacted();
+          });
         } else if (kind == engine::EngineKind::vad) {
-          (void)engines.vad.create(parsed);  // loaded and warmed up now; the voice session uses it
+          auto vad = engines.vad.create(parsed);  // loaded and warmed up now; voice sessions share it
+          loaded.update([&](EngineSet& set) {
+            set.vad = vad;
+            set.vad_url = parsed.redacted();
+          });
         } else if (kind == engine::EngineKind::stt) {
           api::TranscriptionRoutesOptions options;
           options.max_upload_bytes = config.server.max_upload_bytes;
-          api::add_transcription_routes(router, engines.stt.create(parsed), options);
+          auto stt = engines.stt.create(parsed);
+          api::add_transcription_routes(router, stt, options);
+          loaded.update([&](EngineSet& set) {
+            set.stt = stt;
+            set.stt_url = parsed.redacted();
+          });
+        } else if (kind == engine::EngineKind::embeddings) {
+          auto embeddings = engines.embeddings.create(parsed);
+          api::add_embedding_routes(router, embeddings);
+          loaded.update([&](EngineSet& set) { set.embeddings = embeddings; });
         } else if (kind == engine::EngineKind::tts) {
-          api::add_speech_routes(router, engines.tts.create(parsed));
+          auto tts = engines.tts.create(parsed);
+          api::add_speech_routes(router, tts);
+          loaded.update([&](EngineSet& set) {
+            set.tts = tts;
+            set.tts_url = parsed.redacted();
+          });
         }
         status.detail += "; loaded in " +
                          std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -93,7 +123,11 @@ void load_engines(const config::Config& config, const EngineSetup& engines, engi
         status.detail = e.full_message();
         if (kind == engine::EngineKind::vad && parsed_scheme(url) != "energy") {
           // Turn-taking cannot work without a VAD: fall back to the model-free one and say so.
-          (void)engines.vad.create(engine::parse_engine_url("energy:"));
+          auto fallback = engines.vad.create(engine::parse_engine_url("energy:"));
+          loaded.update([&](EngineSet& set) {
+            set.vad = fallback;
+            set.vad_url = "energy:";
+          });
           status.detail += "; using energy: instead";
         }
       }
@@ -107,6 +141,42 @@ void load_engines(const config::Config& config, const EngineSetup& engines, engi
       log::info("engine ready", {{"kind", std::string(engine::kind_name(kind))}, {"url", status.url}});
     }
     board.set(std::move(status));
+  }
+}
+
+// Opens the knowledge base, mounts its routes and gives sessions its context hook. A knowledge base that
+// cannot be opened is reported and left out: conversations go on without it.
+kb::KnowledgeBasePtr attach_knowledge_base(const config::Config& config, server::Router& router,
+                                           LoadedEngines& loaded) {
+  try {
+    auto knowledge = open_knowledge_base(config, loaded.snapshot().embeddings);
+    api::KbRoutesLimits limits;
+    limits.max_upload_bytes = config.server.max_upload_bytes;
+    limits.default_k = static_cast<std::size_t>(config.kb.top_k);
+    api::add_kb_routes(router, knowledge, limits);
+    auto context = make_context_provider(config, knowledge);
+    loaded.update([&](EngineSet& set) { set.context = context; });
+    return knowledge;
+  } catch (const Error& e) {
+    log::error("knowledge base unavailable", {{"kb_dir", config.paths.kb_dir.string()}, {"error", e.full_message()}});
+    return nullptr;
+  }
+}
+
+// Indexes what changed in the folder since the last run (progress in the log), then watches it.
+void sync_knowledge_base(kb::KnowledgeBase& knowledge, const std::atomic<bool>& stopping) {
+  const auto progress = [](std::size_t done, std::size_t total, const std::string& path) {
+    log::info("indexing knowledge base", {{"done", done}, {"total", total}, {"path", path}});
+  };
+  const auto report = knowledge.sync(progress);
+  log::info("knowledge base ready", {{"added", report.added},
+                                     {"updated", report.updated},
+                                     {"removed", report.removed},
+                                     {"unchanged", report.unchanged},
+                                     {"skipped", report.skipped},
+                                     {"chunks", knowledge.chunk_count()}});
+  if (!stopping) {
+    knowledge.start_watching(progress);
   }
 }
 
@@ -155,10 +225,25 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
     status.detail = flags.pull ? "waiting for model downloads (GET /v1/models/pull)" : "loading";
     board->set(std::move(status));
   }
+  auto loaded = std::make_shared<LoadedEngines>();
+  std::shared_ptr<history::SqliteHistory> history;
+  try {
+    history = std::make_shared<history::SqliteHistory>(history::history_database_path(config.paths.data_dir));
+  } catch (const Error& e) {
+    // Conversations still work; they are just not remembered.
+    log::error("conversation history unavailable", {{"error", e.full_message()}});
+  }
+  session::RuntimeOptions runtime_options;
+  auto runtime = std::make_shared<session::SessionRuntime>(runtime_options, metrics);
   server::Router router;
   api::add_system_routes(router, api::SystemRoutesContext{std::chrono::steady_clock::now(), board, metrics});
-  api::add_realtime_endpoint(router);
+  api::add_realtime_endpoint(
+      router,
+      api::RealtimeContext{make_session_factory({loaded, board, runtime, history, session_options(config)}), {}});
   api::add_model_routes(router, monitor);
+  if (history) {
+    api::add_history_routes(router, history);
+  }
 
   server::HttpServerOptions options;
   options.host = config.server.host;
@@ -183,6 +268,7 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
             {{"url", url}, {"port", port}, {"version", kVersion}, {"web_root", options.web_root.string()}});
 
   std::atomic<bool> stopping{false};
+  kb::KnowledgeBasePtr knowledge;
   std::thread loader([&] {
     if (flags.pull) {
       pull_models(config, flags.pull_profile, *monitor, stopping);
@@ -190,9 +276,14 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
     if (stopping) {
       return;
     }
-    load_engines(config, engines, *board, server.router());
+    load_engines(config, engines, *board, server.router(), *loaded);
+    knowledge = attach_knowledge_base(config, server.router(), *loaded);
     board->mark_loaded();
     log::info("engines loaded", {{"url", url}});
+    if (knowledge) {
+      // Sessions already use what is indexed; the folder catches up here, then is watched for changes.
+      sync_knowledge_base(*knowledge, stopping);
+    }
     if (const auto missing = engines.store().missing("small"); !missing.empty()) {
       std::string names;
       for (const auto& name : missing) {

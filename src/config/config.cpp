@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <charconv>
 #include <cstdio>
 #include <string>
 #include <variant>
@@ -13,7 +14,7 @@ namespace lv::config {
 namespace {
 
 // Keep in the order of settings(); docs/configuration.md lists the same keys (a test checks both).
-constexpr std::array<KeyInfo, 18> kKeys = {{
+constexpr std::array<KeyInfo, 30> kKeys = {{
     {"server.host", "LOCALVOICE_SERVER_HOST", "127.0.0.1",
      "Address to listen on: an IPv4 or IPv6 literal or localhost. 0.0.0.0 or :: exposes the server to the "
      "network."},
@@ -43,6 +44,29 @@ constexpr std::array<KeyInfo, 18> kKeys = {{
      "Where downloaded models live; default $XDG_CACHE_HOME/localvoice/models, else "
      "~/.cache/localvoice/models."},
     {"paths.kb_dir", "LOCALVOICE_PATHS_KB_DIR", "", "Documents of the knowledge base; default <data_dir>/knowledge."},
+    {"kb.top_k", "LOCALVOICE_KB_TOP_K", "3", "Knowledge-base passages given to the language model per turn, 1 to 50."},
+    {"kb.min_score", "LOCALVOICE_KB_MIN_SCORE", "0.15",
+     "Relevance (0 to 1) a passage needs to be used; higher means fewer, surer passages."},
+    {"kb.chunk_words", "LOCALVOICE_KB_CHUNK_WORDS", "300",
+     "Target length of a knowledge-base chunk in words, 20 to 2000 (changes apply on `localvoice kb rebuild`)."},
+    {"kb.chunk_overlap_words", "LOCALVOICE_KB_CHUNK_OVERLAP_WORDS", "50",
+     "Words repeated between consecutive chunks of a section; less than kb.chunk_words."},
+    {"kb.max_file_bytes", "LOCALVOICE_KB_MAX_FILE_BYTES", "52428800",
+     "Largest document indexed; larger files are skipped with a warning (KiB, MiB, GiB suffixes allowed)."},
+    {"session.min_speech_ms", "LOCALVOICE_SESSION_MIN_SPEECH_MS", "250",
+     "Shorter sounds are not speech (clicks, coughs), 0 to 10000 ms."},
+    {"session.end_of_turn_silence_ms", "LOCALVOICE_SESSION_END_OF_TURN_SILENCE_MS", "500",
+     "Silence after speech that ends the user's turn, 0 to 10000 ms."},
+    {"session.min_interruption_ms", "LOCALVOICE_SESSION_MIN_INTERRUPTION_MS", "400",
+     "User speech this long while the agent speaks interrupts it, 0 to 10000 ms."},
+    {"session.false_interruption_timeout_ms", "LOCALVOICE_SESSION_FALSE_INTERRUPTION_TIMEOUT_MS", "1500",
+     "No words heard this long after an interruption: the agent resumes its reply, 0 to 10000 ms."},
+    {"session.playback_lead_ms", "LOCALVOICE_SESSION_PLAYBACK_LEAD_MS", "300",
+     "Reply audio is sent at most this far ahead of real-time playout, 0 to 10000 ms."},
+    {"session.max_reply_tokens", "LOCALVOICE_SESSION_MAX_REPLY_TOKENS", "300",
+     "Longest spoken reply in tokens (the model is stopped there), 0 (no limit) to 100000."},
+    {"session.system_prompt", "LOCALVOICE_SESSION_SYSTEM_PROMPT", "",
+     "Instructions for the language model; empty: the built-in voice-assistant prompt."},
     {"log.level", "LOCALVOICE_LOG_LEVEL", "info", "Log level: trace, debug, info, warn, error, critical or off."},
     {"log.format", "LOCALVOICE_LOG_FORMAT", "auto",
      "Log format: auto (JSON unless stdout is a terminal), json or text."},
@@ -98,6 +122,15 @@ std::string toml_string(const std::string& text) {
   return out;
 }
 
+// The shortest text that reads back as the same double, always with a '.' so TOML sees a float.
+std::string toml_decimal(double value) {
+  std::array<char, 32> buffer{};
+  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  std::string text(buffer.data(), result.ptr);
+  if (text.find_first_of(".eE") == std::string::npos) text += ".0";
+  return text;
+}
+
 bool has_prefix(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
 }  // namespace
@@ -132,6 +165,8 @@ std::string to_toml(const Config& config) {
     const Value value = setting->read(config);
     if (const auto* text = std::get_if<std::string>(&value)) {
       out += toml_string(*text);
+    } else if (const auto* decimal = std::get_if<double>(&value)) {
+      out += toml_decimal(*decimal);
     } else {
       out += std::to_string(std::get<std::int64_t>(value));
     }

@@ -54,10 +54,36 @@ struct LogConfig {
   bool operator==(const LogConfig&) const = default;
 };
 
+// The knowledge base: retrieval for voice turns, chunking and file limits of ingestion.
+struct KbConfig {
+  int top_k = 3;                                       // passages given to the language model per turn
+  double min_score = 0.15;                             // relevance 0..1 below which a passage is not used
+  int chunk_words = 300;                               // target chunk length
+  int chunk_overlap_words = 50;                        // words repeated between consecutive chunks of a section
+  std::size_t max_file_bytes = std::size_t{50} << 20;  // larger documents are skipped with a warning
+
+  bool operator==(const KbConfig&) const = default;
+};
+
+// Voice-session defaults (each session may change its own with session.update).
+struct SessionConfig {
+  int min_speech_ms = 250;                   // shorter sounds are not speech
+  int end_of_turn_silence_ms = 500;          // silence after speech that ends the user's turn
+  int min_interruption_ms = 400;             // user speech this long while the agent speaks interrupts it
+  int false_interruption_timeout_ms = 1500;  // no words within this after an interruption: the reply resumes
+  int playback_lead_ms = 300;                // reply audio is sent at most this far ahead of playout
+  std::string system_prompt;                 // empty: the built-in prompt
+  int max_reply_tokens = 300;                // a spoken reply longer than this is cut (0: no limit)
+
+  bool operator==(const SessionConfig&) const = default;
+};
+
 struct Config {
   ServerConfig server;
   EnginesConfig engines;
   PathsConfig paths;
+  KbConfig kb;
+  SessionConfig session;
   LogConfig log;
 
   bool operator==(const Config&) const = default;

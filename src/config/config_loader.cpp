@@ -171,8 +171,15 @@ class Loader {
           fail(setting.key, origin, error.what(), error.fix());
         }
       }
+      const std::string example = setting.type == ValueType::decimal ? "0.15" : text->get();
       fail(setting.key, origin, "must be a number, not text",
-           "write it without quotes, e.g. " + leaf + " = " + text->get());
+           "write it without quotes, e.g. " + leaf + " = " + example);
+    }
+    if (setting.type == ValueType::decimal) {
+      if (const auto* decimal = node.as_floating_point()) return decimal->get();
+      if (const auto* number = node.as_integer()) return static_cast<double>(number->get());
+      fail(setting.key, origin, "must be a number, not " + std::string(type_name(node.type())),
+           "write it without quotes, e.g. " + leaf + " = 0.15");
     }
     if (const auto* number = node.as_integer(); number != nullptr && setting.type != ValueType::text) {
       return number->get();
@@ -204,9 +211,9 @@ class Loader {
       if (!is_section(section)) {
         if (entries != nullptr) {
           const auto suggestion = suggest_section(section);
-          fail_unknown(
-              section, origin, "unknown section [" + section + "]",
-              suggestion ? "did you mean [" + *suggestion + "]?" : "use [server], [engines], [paths] or [log]");
+          fail_unknown(section, origin, "unknown section [" + section + "]",
+                       suggestion ? "did you mean [" + *suggestion + "]?"
+                                  : "use [server], [engines], [paths], [kb], [session] or [log]");
         }
         fail_unknown(section, origin, "unknown key '" + section + "'", unknown_key_fix(section));
       }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <limits>
 #include <string>
 #include <system_error>
@@ -19,11 +20,15 @@ namespace {
 constexpr std::int64_t kMaxInt = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t kMaxThreads = 64;
 constexpr std::int64_t kMaxGraceMs = 3'600'000;
+constexpr std::int64_t kMaxTopK = 50;
+constexpr std::int64_t kMaxChunkWords = 2000;
+constexpr std::int64_t kMaxSessionMs = 10'000;  // the voice session's own limit for its timings
 constexpr std::string_view kIntegerExample = "write digits only, e.g. 8080";
 constexpr std::string_view kSizeExample = "write a number of bytes, or use KiB, MiB or GiB, e.g. 25MiB";
 
 const std::string& text_of(const Value& value) { return std::get<std::string>(value); }
 std::int64_t number_of(const Value& value) { return std::get<std::int64_t>(value); }
+double decimal_of(const Value& value) { return std::get<double>(value); }
 
 std::int64_t clamp_size(std::size_t size) {
   return size > static_cast<std::size_t>(kMaxInt) ? kMaxInt : static_cast<std::int64_t>(size);
@@ -65,7 +70,7 @@ std::int64_t parse_digits(std::string_view text, std::string_view& rest, std::st
 }
 
 // A setting's table entry; the lambdas below are the only code that knows where each key lives in Config.
-constexpr std::array<Setting, 18> kSettings = {{
+constexpr std::array<Setting, 30> kSettings = {{
     {"server.host", ValueType::text, 0, 0, check_host, [](Config& c, const Value& v) { c.server.host = text_of(v); },
      [](const Config& c) -> Value { return c.server.host; }},
     {"server.port", ValueType::integer, 0, 65535, nullptr,
@@ -107,6 +112,42 @@ constexpr std::array<Setting, 18> kSettings = {{
      [](const Config& c) -> Value { return c.paths.models_dir.string(); }},
     {"paths.kb_dir", ValueType::text, 0, 0, nullptr, [](Config& c, const Value& v) { c.paths.kb_dir = text_of(v); },
      [](const Config& c) -> Value { return c.paths.kb_dir.string(); }},
+    {"kb.top_k", ValueType::integer, 1, kMaxTopK, nullptr,
+     [](Config& c, const Value& v) { c.kb.top_k = static_cast<int>(number_of(v)); },
+     [](const Config& c) -> Value { return std::int64_t{c.kb.top_k}; }},
+    {"kb.min_score", ValueType::decimal, 0, 1, nullptr,
+     [](Config& c, const Value& v) { c.kb.min_score = decimal_of(v); },
+     [](const Config& c) -> Value { return c.kb.min_score; }},
+    {"kb.chunk_words", ValueType::integer, 20, kMaxChunkWords, nullptr,
+     [](Config& c, const Value& v) { c.kb.chunk_words = static_cast<int>(number_of(v)); },
+     [](const Config& c) -> Value { return std::int64_t{c.kb.chunk_words}; }},
+    {"kb.chunk_overlap_words", ValueType::integer, 0, kMaxChunkWords - 1, nullptr,
+     [](Config& c, const Value& v) { c.kb.chunk_overlap_words = static_cast<int>(number_of(v)); },
+     [](const Config& c) -> Value { return std::int64_t{c.kb.chunk_overlap_words}; }},
+    {"kb.max_file_bytes", ValueType::size, 1, kMaxInt, nullptr,
+     [](Config& c, const Value& v) { c.kb.max_file_bytes = static_cast<std::size_t>(number_of(v)); },
+     [](const Config& c) -> Value { return clamp_size(c.kb.max_file_bytes); }},
+    {"session.min_speech_ms", ValueType::integer, 0, kMaxSessionMs, nullptr,
+     [](Config& c, const Value& v) { c.session.min_speech_ms = static_cast<int>(number_of(v)); },
+     [](const Config& c) -> Value { return std::int64_t{c.session.min_speech_ms}; }},
+    {"session.end_of_turn_silence_ms", ValueType::integer, 0, kMaxSessionMs, nullptr,
+     [](Config& c, const Value& v) { c.session.end_of_turn_silence_ms = static_cast<int>(number_of(v)); },
+     [](const Config& c) -> Value { return std::int64_t{c.session.end_of_turn_silence_ms}; }},
+    {"session.min_interruption_ms", ValueType::integer, 0, kMaxSessionMs, nullptr,
+     [](Config& c, const Value& v) { c.session.min_interruption_ms = static_cast<int>(number_of(v)); },
+     [](const Config& c) -> Value { return std::int64_t{c.session.min_interruption_ms}; }},
+    {"session.false_interruption_timeout_ms", ValueType::integer, 0, kMaxSessionMs, nullptr,
+     [](Config& c, const Value& v) { c.session.false_interruption_timeout_ms = static_cast<int>(number_of(v)); },
+     [](const Config& c) -> Value { return std::int64_t{c.session.false_interruption_timeout_ms}; }},
+    {"session.playback_lead_ms", ValueType::integer, 0, kMaxSessionMs, nullptr,
+     [](Config& c, const Value& v) { c.session.playback_lead_ms = static_cast<int>(number_of(v)); },
+     [](const Config& c) -> Value { return std::int64_t{c.session.playback_lead_ms}; }},
+    {"session.max_reply_tokens", ValueType::integer, 0, 100000, nullptr,
+     [](Config& c, const Value& v) { c.session.max_reply_tokens = static_cast<int>(number_of(v)); },
+     [](const Config& c) -> Value { return std::int64_t{c.session.max_reply_tokens}; }},
+    {"session.system_prompt", ValueType::text, 0, 0, nullptr,
+     [](Config& c, const Value& v) { c.session.system_prompt = text_of(v); },
+     [](const Config& c) -> Value { return c.session.system_prompt; }},
     {"log.level", ValueType::text, 0, 0, check_log_level, [](Config& c, const Value& v) { c.log.level = text_of(v); },
      [](const Config& c) -> Value { return c.log.level; }},
     {"log.format", ValueType::text, 0, 0, check_log_format,
@@ -131,6 +172,8 @@ Value parse_text(const Setting& setting, std::string_view text) {
       return std::string(text);
     case ValueType::size:
       return parse_size(text);
+    case ValueType::decimal:
+      return parse_decimal(text);
     case ValueType::integer: {
       const std::string_view trimmed = trim(text);
       std::string_view rest;
@@ -149,6 +192,14 @@ void check_value(const Setting& setting, const Value& value) {
     if (setting.check_text != nullptr) setting.check_text(text_of(value));
     return;
   }
+  if (setting.type == ValueType::decimal) {
+    const double number = decimal_of(value);
+    if (!(number >= static_cast<double>(setting.min) && number <= static_cast<double>(setting.max))) {
+      throw Error(std::to_string(number) + " is out of range",
+                  "use a number from " + std::to_string(setting.min) + " to " + std::to_string(setting.max));
+    }
+    return;
+  }
   const std::int64_t number = number_of(value);
   if (number < 0) {
     throw Error(std::to_string(number) + " is negative", "use a number of " + std::to_string(setting.min) + " or more");
@@ -160,6 +211,16 @@ void check_value(const Setting& setting, const Value& value) {
     if (setting.key == "server.port") fix += " (0 picks a free port)";
     throw Error(std::to_string(number) + " is out of range", fix);
   }
+}
+
+double parse_decimal(std::string_view text) {
+  const std::string trimmed(trim(text));
+  double number = 0;
+  const auto [end, error] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), number);
+  if (trimmed.empty() || error != std::errc{} || end != trimmed.data() + trimmed.size() || !std::isfinite(number)) {
+    throw Error("'" + std::string(text) + "' is not a decimal number", "write a number such as 0.15");
+  }
+  return number;
 }
 
 std::int64_t parse_size(std::string_view text) {

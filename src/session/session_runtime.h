@@ -7,11 +7,15 @@
 
 namespace lv::session {
 
+class TaskPool;
+class TimerQueue;
+
 struct RuntimeOptions {
   int session_threads = 2;  // turn-taking and VAD of all sessions
   int stt_threads = 2;
   int llm_threads = 2;
   int tts_threads = 2;
+  int context_threads = 1;  // knowledge-base retrieval, kept off the LLM threads so it never waits behind a reply
 };
 
 // Owns the thread pools. Destroying it waits for queued work to finish; close sessions first.
@@ -24,6 +28,13 @@ class SessionRuntime {
 
   // Implementation-defined accessors for the pools (see session_runtime.cpp) are added by the session module.
   metrics::Registry* metrics() const;
+
+  TaskPool& session_pool() const;
+  TaskPool& stt_pool() const;
+  TaskPool& llm_pool() const;
+  TaskPool& tts_pool() const;
+  TaskPool& context_pool() const;
+  TimerQueue& timers() const;
 
  private:
   struct Impl;

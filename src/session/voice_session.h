@@ -31,8 +31,9 @@ struct TurnTakingOptions {
 
 struct SessionOptions {
   TurnTakingOptions turn_taking;
-  std::string system_prompt = "You are LocalVoice, a helpful voice assistant. Answer briefly in plain spoken "
-                              "sentences.";
+  std::string system_prompt =
+      "You are LocalVoice, a helpful voice assistant. Answer briefly in plain spoken "
+      "sentences.";
   std::string voice;                  // TTS voice; empty: the engine's default
   int input_sample_rate_hz = 16000;   // rate of the PCM16 the client sends
   int output_sample_rate_hz = 24000;  // rate of the reply audio frames (resampled from the engine's rate)
@@ -52,10 +53,10 @@ struct SessionOptions {
 struct SessionEngines {
   vad::VadEnginePtr vad;
   stt::SttEnginePtr stt;
-  llm::LlmEnginePtr llm;        // null: answers come from the knowledge base or say how to install a model
-  tts::TtsEnginePtr tts;        // null: replies arrive as text only
-  ContextProviderPtr context;   // null: no retrieval
-  std::vector<EngineNote> status;         // from the engine status board, sent in SessionStarted
+  llm::LlmEnginePtr llm;           // null: answers come from the knowledge base or say how to install a model
+  tts::TtsEnginePtr tts;           // null: replies arrive as text only
+  ContextProviderPtr context;      // null: no retrieval
+  std::vector<EngineNote> status;  // from the engine status board, sent in SessionStarted
   std::string llm_install_command = "localvoice models pull --profile small";
   std::string stt_name, llm_name, tts_name;  // for metrics and history ("pocketsphinx:en-us")
 };

@@ -321,6 +321,34 @@ TEST_F(ConfigLoaderTest, BadFlagValueNamesTheFlag) {
   EXPECT_TRUE(contains(load_error().what(), "server.io_threads (from the command line)"));
 }
 
+TEST_F(ConfigLoaderTest, KnowledgeBaseSectionTakesDecimalsAndWholeNumbers) {
+  config_file("[kb]\ntop_k = 5\nmin_score = 0.25\nchunk_words = 200\nmax_file_bytes = \"10MiB\"\n");
+  Config config = load(sources_);
+  EXPECT_EQ(config.kb.top_k, 5);
+  EXPECT_DOUBLE_EQ(config.kb.min_score, 0.25);
+  EXPECT_EQ(config.kb.chunk_words, 200);
+  EXPECT_EQ(config.kb.max_file_bytes, std::size_t{10} << 20);
+  config_file("[kb]\nmin_score = 1\n");
+  EXPECT_DOUBLE_EQ(load(sources_).kb.min_score, 1.0);
+  sources_.env["LOCALVOICE_KB_MIN_SCORE"] = "0.05";
+  EXPECT_DOUBLE_EQ(load(sources_).kb.min_score, 0.05);
+}
+
+TEST_F(ConfigLoaderTest, BadKnowledgeBaseValuesNameTheKeyAndFix) {
+  config_file("[kb]\nmin_score = 1.5\n");
+  EXPECT_TRUE(contains(load_error().what(), "kb.min_score"));
+  config_file("[kb]\nmin_score = \"high\"\n");
+  const ConfigError text = load_error();
+  EXPECT_TRUE(contains(text.what(), "must be a number")) << text.what();
+  EXPECT_TRUE(contains(text.fix(), "min_score = 0.15")) << text.fix();
+  config_file("[kb]\ntop_k = 0\n");
+  EXPECT_EQ(load_error().key(), "kb.top_k");
+  config_file("");
+  sources_.env["LOCALVOICE_KB_MIN_SCORE"] = "abc";
+  const ConfigError env = load_error();
+  EXPECT_TRUE(contains(env.what(), "LOCALVOICE_KB_MIN_SCORE")) << env.what();
+}
+
 TEST_F(ConfigLoaderTest, SizesAcceptBinaryUnits) {
   sources_.env["LOCALVOICE_SERVER_MAX_UPLOAD_BYTES"] = "64MiB";
   sources_.env["LOCALVOICE_SERVER_MAX_WS_MESSAGE_BYTES"] = "512 KiB";

@@ -105,6 +105,9 @@ TEST(ConfigTomlTest, RoundTripsThroughLoad) {
   config.paths.data_dir = "/data dir/with \"quotes\" and \\slashes";
   config.paths.models_dir = "/models";
   config.paths.kb_dir = "/kb";
+  config.kb.top_k = 7;
+  config.kb.min_score = 0.1;  // not exact in binary: the TOML text must still read back to the same double
+  config.kb.chunk_overlap_words = 0;
   config.log.level = "trace";
   config.log.format = "text";
 

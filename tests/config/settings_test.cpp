@@ -26,10 +26,22 @@ TEST(SettingsTest, FindsSettingsByKey) {
 TEST(SettingsTest, StoreAndReadAgree) {
   for (const Setting& entry : settings()) {
     Config config;
-    const Value value = entry.type == ValueType::text ? Value{std::string("127.0.0.1")} : Value{std::int64_t{7}};
+    const Value value = entry.type == ValueType::text      ? Value{std::string("127.0.0.1")}
+                        : entry.type == ValueType::decimal ? Value{0.5}
+                                                           : Value{std::int64_t{7}};
     entry.store(config, value);
     EXPECT_EQ(entry.read(config), value) << entry.key;
   }
+}
+
+TEST(SettingsTest, ParsesDecimals) {
+  EXPECT_EQ(parse_text(setting("kb.min_score"), "0.25"), Value{0.25});
+  EXPECT_EQ(parse_text(setting("kb.min_score"), " 1 "), Value{1.0});
+  EXPECT_THROW(parse_text(setting("kb.min_score"), "0.2x"), Error);
+  EXPECT_THROW(parse_text(setting("kb.min_score"), "nan"), Error);
+  EXPECT_THROW(parse_text(setting("kb.min_score"), ""), Error);
+  EXPECT_THROW(check_value(setting("kb.min_score"), Value{1.01}), Error);
+  EXPECT_NO_THROW(check_value(setting("kb.min_score"), Value{0.0}));
 }
 
 TEST(SettingsTest, ParsesIntegers) {

@@ -1,0 +1,119 @@
+#include "app/session_factory.h"
+
+#include <utility>
+
+#include "app/knowledge_setup.h"
+#include "util/error.h"
+#include "util/log.h"
+
+namespace lv::app {
+
+session::SessionOptions session_options(const config::Config& config) {
+  session::SessionOptions options;
+  options.turn_taking.min_speech_ms = config.session.min_speech_ms;
+  options.turn_taking.end_of_turn_silence_ms = config.session.end_of_turn_silence_ms;
+  options.turn_taking.min_interruption_ms = config.session.min_interruption_ms;
+  options.turn_taking.false_interruption_timeout_ms = config.session.false_interruption_timeout_ms;
+  options.playback_lead_ms = config.session.playback_lead_ms;
+  options.chat.max_tokens = config.session.max_reply_tokens;
+  if (!config.session.system_prompt.empty()) {
+    options.system_prompt = config.session.system_prompt;
+  }
+  return options;
+}
+
+session::SessionEngines session_engines(const EngineSet& loaded, const engine::EngineStatusBoard* board) {
+  session::SessionEngines engines;
+  engines.vad = loaded.vad;
+  engines.stt = loaded.stt;
+  engines.llm = loaded.llm;
+  engines.tts = loaded.tts;
+  engines.context = loaded.context;
+  engines.stt_name = loaded.stt_url;
+  engines.llm_name = loaded.llm_url;
+  engines.tts_name = loaded.tts_url;
+  // The small profile's model: a download, then one setting.
+  engines.llm_install_command =
+      "localvoice models pull llama:qwen2.5-1.5b-instruct-q4_k_m, then set engines.llm to "
+      "llama:qwen2.5-1.5b-instruct-q4_k_m (serve --llm)";
+  if (board != nullptr) {
+    for (const auto& status : board->snapshot()) {
+      engines.status.push_back({std::string(engine::kind_name(status.kind)), status.url,
+                                std::string(engine::state_name(status.state)), status.detail});
+    }
+  }
+  return engines;
+}
+
+EngineSet load_engine_set(const config::Config& config, const EngineSetup& setup) {
+  EngineSet set;
+  const auto redacted = [](const std::string& url) { return engine::parse_engine_url(url).redacted(); };
+  try {
+    set.vad = setup.vad.create(engine::parse_engine_url(config.engines.vad));
+    set.vad_url = redacted(config.engines.vad);
+  } catch (const Error& e) {
+    log::warn("VAD unavailable; using energy:", {{"url", config.engines.vad}, {"detail", e.full_message()}});
+    set.vad = setup.vad.create(engine::parse_engine_url("energy:"));
+    set.vad_url = "energy:";
+  }
+  if (config.engines.stt.empty()) {
+    throw Error("no speech recognizer is configured", "set engines.stt (--stt pocketsphinx:en-us)");
+  }
+  set.stt = setup.stt.create(engine::parse_engine_url(config.engines.stt));
+  set.stt_url = redacted(config.engines.stt);
+  if (!config.engines.llm.empty()) {
+    try {
+      set.llm = setup.llm.create(engine::parse_engine_url(config.engines.llm));
+      set.llm_url = redacted(config.engines.llm);
+    } catch (const Error& e) {
+      log::warn("language model unavailable; answering without it",
+                {{"url", redacted(config.engines.llm)}, {"detail", e.full_message()}});
+    }
+  }
+  if (!config.engines.tts.empty()) {
+    try {
+      set.tts = setup.tts.create(engine::parse_engine_url(config.engines.tts));
+      set.tts_url = redacted(config.engines.tts);
+    } catch (const Error& e) {
+      log::warn("speech synthesis unavailable; replies are text only",
+                {{"url", redacted(config.engines.tts)}, {"detail", e.full_message()}});
+    }
+  }
+  if (!config.engines.embeddings.empty()) {
+    try {
+      set.embeddings = setup.embeddings.create(engine::parse_engine_url(config.engines.embeddings));
+    } catch (const Error& e) {
+      log::warn("embedding engine unavailable; knowledge-base search is lexical only",
+                {{"url", redacted(config.engines.embeddings)}, {"detail", e.full_message()}});
+    }
+  }
+  try {
+    auto knowledge = open_knowledge_base(config, set.embeddings);
+    (void)knowledge->sync();
+    if (knowledge->chunk_count() > 0) {
+      set.context = make_context_provider(config, knowledge);
+    }
+  } catch (const Error& e) {
+    log::warn("knowledge base unavailable; answering without it",
+              {{"kb_dir", config.paths.kb_dir.string()}, {"detail", e.full_message()}});
+  }
+  return set;
+}
+
+api::SessionFactory make_session_factory(SessionFactoryDeps deps) {
+  return [deps = std::move(deps)](const std::string& session_id, session::EventSink sink) -> session::VoiceSessionPtr {
+    if (deps.board && !deps.board->loaded()) {
+      return nullptr;
+    }
+    auto loaded = deps.engines->snapshot();
+    if (!loaded.vad || !loaded.stt) {
+      log::warn("voice session refused: no speech recognizer loaded",
+                {{"session_id", session_id}, {"fix", "check `localvoice doctor` and engines.stt"}});
+      return nullptr;
+    }
+    return session::create_voice_session(*deps.runtime, session_engines(loaded, deps.board.get()), deps.defaults,
+                                         std::move(sink), deps.history, session_id);
+  };
+}
+
+}  // namespace lv::app

@@ -1,0 +1,42 @@
+#include "kb/kb_context_provider.h"
+
+#include <utility>
+
+#include "kb/document_paths.h"
+#include "kb/passage_text.h"
+#include "util/error.h"
+
+namespace lv::kb {
+
+KbContextProvider::KbContextProvider(KnowledgeBasePtr knowledge_base, std::size_t k, double min_score)
+    : knowledge_base_(std::move(knowledge_base)), k_(k), min_score_(min_score) {
+  if (!knowledge_base_) throw Error("the context provider has no knowledge base", "open one first");
+}
+
+std::vector<session::Passage> KbContextProvider::retrieve(std::string_view query, std::stop_token stop) {
+  std::vector<session::Passage> passages;
+  if (stop.stop_requested()) return passages;
+  const auto results = knowledge_base_->search(query, k_, min_score_);
+  if (stop.stop_requested()) return passages;
+  passages.reserve(results.size());
+  for (const auto& result : results) {
+    session::Passage passage;
+    passage.id = "S" + std::to_string(passages.size() + 1);
+    passage.source = result.source;
+    passage.heading = result.heading;
+    passage.text = result.text;
+    passage.score = result.score;
+    passages.push_back(std::move(passage));
+  }
+  return passages;
+}
+
+std::string KbContextProvider::speakable_answer(const session::Passage& passage) {
+  std::string answer = leading_sentences(strip_markdown(passage.text), 40);
+  if (answer.empty()) return answer;
+  const std::string source = document_title(passage.source);
+  if (!source.empty()) answer += " (from " + source + ")";
+  return answer;
+}
+
+}  // namespace lv::kb

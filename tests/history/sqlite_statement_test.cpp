@@ -1,0 +1,89 @@
+#include "history/sqlite_statement.h"
+
+#include <gtest/gtest.h>
+
+#include "history/sqlite_database.h"
+#include "support/test_paths.h"
+#include "util/error.h"
+
+namespace lv::history {
+namespace {
+
+TEST(SqliteStatement, BindsAndReadsEveryType) {
+  test::TempDir dir;
+  Database db(dir / "h.sqlite3", 1000);
+  db.exec("CREATE TABLE t (i INTEGER, d REAL, s TEXT, n INTEGER)");
+  Statement insert = db.prepare("INSERT INTO t VALUES (?1, ?2, ?3, ?4)");
+  {
+    const auto use = insert.use();
+    insert.bind(1, std::int64_t{1} << 40);
+    insert.bind(2, 2.5);
+    insert.bind(3, std::string_view("héllo\0there", 12));
+    insert.bind(4, std::optional<std::int64_t>());
+    insert.run();
+  }
+  Statement select = db.prepare("SELECT i, d, s, n FROM t");
+  const auto use = select.use();
+  ASSERT_TRUE(select.step());
+  EXPECT_EQ(select.column_int(0), std::int64_t{1} << 40);
+  EXPECT_DOUBLE_EQ(select.column_double(1), 2.5);
+  EXPECT_EQ(select.column_text(2), std::string("héllo\0there", 12));
+  EXPECT_TRUE(select.is_null(3));
+  EXPECT_FALSE(select.is_null(0));
+  EXPECT_FALSE(select.step());
+}
+
+TEST(SqliteStatement, ReuseStartsFromCleanBindings) {
+  test::TempDir dir;
+  Database db(dir / "h.sqlite3", 1000);
+  db.exec("CREATE TABLE t (a INTEGER, b INTEGER)");
+  Statement insert = db.prepare("INSERT INTO t VALUES (?1, ?2)");
+  for (std::int64_t i = 0; i < 3; ++i) {
+    const auto use = insert.use();
+    insert.bind(1, i);
+    if (i == 0) {
+      insert.bind(2, std::optional<std::int64_t>(99));
+    }
+    insert.run();
+  }
+  // Only the first row got b: a reused statement does not keep old values.
+  EXPECT_EQ(db.query_int("SELECT COUNT(*) FROM t WHERE b IS NULL"), 2);
+  EXPECT_EQ(db.query_int("SELECT SUM(a) FROM t"), 3);
+}
+
+// A cached SELECT left mid-way would hold a read snapshot; Use ends it so that other writes are seen.
+TEST(SqliteStatement, EndingAUseReleasesItsSnapshot) {
+  test::TempDir dir;
+  const auto path = dir / "h.sqlite3";
+  Database reader(path, 1000);
+  reader.exec("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2);");
+  Statement count = reader.prepare("SELECT COUNT(*) FROM t");
+  Statement rows = reader.prepare("SELECT x FROM t");
+  {
+    const auto use = rows.use();
+    ASSERT_TRUE(rows.step());  // stopped after the first of two rows
+  }
+  Database writer(path, 1000);
+  writer.exec("INSERT INTO t VALUES (3)");
+  const auto use = count.use();
+  ASSERT_TRUE(count.step());
+  EXPECT_EQ(count.column_int(0), 3);
+}
+
+TEST(SqliteStatement, ConstraintViolationsAreErrors) {
+  test::TempDir dir;
+  Database db(dir / "h.sqlite3", 1000);
+  db.exec("CREATE TABLE t (x INTEGER PRIMARY KEY)");
+  Statement insert = db.prepare("INSERT INTO t VALUES (?1)");
+  {
+    const auto use = insert.use();
+    insert.bind(1, std::int64_t{1});
+    insert.run();
+  }
+  const auto use = insert.use();
+  insert.bind(1, std::int64_t{1});
+  EXPECT_THROW(insert.run(), Error);
+}
+
+}  // namespace
+}  // namespace lv::history

@@ -1,0 +1,16 @@
+// Globals of the AudioWorkletGlobalScope, which TypeScript's DOM library does not describe.
+
+declare abstract class AudioWorkletProcessor {
+  readonly port: MessagePort;
+  constructor(options?: unknown);
+  abstract process(
+    inputs: Float32Array[][],
+    outputs: Float32Array[][],
+    parameters: Record<string, Float32Array>,
+  ): boolean;
+}
+
+declare function registerProcessor(name: string, processor: new (options?: unknown) => AudioWorkletProcessor): void;
+
+declare const sampleRate: number;
+declare const currentTime: number;
