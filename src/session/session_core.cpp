@@ -124,7 +124,8 @@ void SessionCore::start() {
     for (const auto& note : self.engines_.status) {
       // A missing LLM or TTS is described below with its consequence and fix; an optional engine that is
       // simply not configured (embeddings) degrades nothing.
-      const bool described_below = (note.kind == "llm" && !self.engines_.llm) || (note.kind == "tts" && !self.engines_.tts);
+      const bool described_below =
+          (note.kind == "llm" && !self.engines_.llm) || (note.kind == "tts" && !self.engines_.tts);
       if (note.state != "ready" && note.state != "absent" && !described_below) {
         std::string line = note.kind + ": " + note.state;
         if (!note.detail.empty()) {
