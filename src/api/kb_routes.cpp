@@ -139,4 +139,41 @@ void add_kb_routes(server::Router& router, kb::KnowledgeBasePtr knowledge_base, 
              });
 }
 
+void add_kb_indexing_route(server::Router& router, std::shared_ptr<const kb::IndexingMonitor> monitor) {
+  router.add("GET", "/v1/kb/indexing", [monitor = std::move(monitor)](const server::HttpRequest&) {
+    server::HttpResponse response;
+    response.content_type = "text/event-stream";
+    response.headers.emplace_back("Cache-Control", "no-cache");
+    response.stream = [monitor](server::ResponseStream& out) {
+      const auto event = [](const std::string& name, const nlohmann::json& data) {
+        return "event: " + name + "\ndata: " + data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+               "\n\n";
+      };
+      auto snapshot = monitor->snapshot();
+      if (!snapshot.indexing) {
+        out.write(event("idle", nlohmann::json::object()));
+        return;
+      }
+      for (;;) {
+        if (!snapshot.indexing) {
+          out.write(event("done", {{"total", snapshot.total}}));
+          return;
+        }
+        if (!out.write(
+                event("progress", {{"done", snapshot.done}, {"total", snapshot.total}, {"path", snapshot.path}}))) {
+          return;
+        }
+        const std::uint64_t seen = snapshot.version;
+        do {
+          if (out.client_gone()) {
+            return;
+          }
+          snapshot = monitor->wait_for_change(seen, std::chrono::milliseconds(500));
+        } while (snapshot.version == seen);
+      }
+    };
+    return response;
+  });
+}
+
 }  // namespace lv::api

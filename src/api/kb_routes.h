@@ -3,6 +3,9 @@
 
 #include <cstddef>
 
+#include <memory>
+
+#include "kb/indexing_monitor.h"
 #include "kb/knowledge_base.h"
 #include "server/router.h"
 
@@ -21,5 +24,9 @@ struct KbRoutesLimits {
 //        (path traversal, hidden, unsupported type) or content (binary, damaged PDF); 413 over the limit.
 // DELETE /v1/kb/documents/{id}                -> {"id":...,"object":"kb.document","deleted":true}; 404 when unknown.
 void add_kb_routes(server::Router& router, kb::KnowledgeBasePtr knowledge_base, KbRoutesLimits limits = {});
+
+// GET /v1/kb/indexing: indexing progress as server-sent events for the web UI: `progress` {done, total, path}
+// while a pass runs, then `done` {total}; `idle` {} at once when no pass is running.
+void add_kb_indexing_route(server::Router& router, std::shared_ptr<const kb::IndexingMonitor> monitor);
 
 }  // namespace lv::api

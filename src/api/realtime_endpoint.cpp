@@ -231,7 +231,7 @@ class RealtimeHandler final : public server::WebSocketHandler {
       return false;
     }
     std::weak_ptr<Outbox> outbox = outbox_;
-    session_ = context_.make_session(outbox_->channel()->connection_id(), [outbox](session::SessionEvent event) {
+    session_ = context_.make_session(outbox_->channel()->connection_id(), [outbox](const session::SessionEvent& event) {
       if (const auto box = outbox.lock()) {
         box->send(event);
       }
@@ -280,7 +280,7 @@ class RealtimeHandler final : public server::WebSocketHandler {
 
 }  // namespace
 
-void add_realtime_endpoint(server::Router& router, RealtimeContext context) {
+void add_realtime_endpoint(server::Router& router, const RealtimeContext& context) {
   router.add_websocket("/v1/realtime",
                        [context](const server::HttpRequest& request, server::WebSocketChannelPtr channel) {
                          const auto protocol = request.query_param("protocol");

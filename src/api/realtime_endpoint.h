@@ -24,7 +24,7 @@ struct RealtimeContext {
 
 // Registers the endpoint. Malformed JSON, unknown events, wrong-type fields and bad audio frames get an error
 // event and the connection stays up; only flooding beyond the limits closes it (policy violation, 1008).
-void add_realtime_endpoint(server::Router& router, RealtimeContext context);
+void add_realtime_endpoint(server::Router& router, const RealtimeContext& context);
 void add_realtime_endpoint(server::Router& router, RealtimeLimits limits = {});
 
 }  // namespace lv::api

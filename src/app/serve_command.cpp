@@ -146,14 +146,15 @@ void load_engines(const config::Config& config, const EngineSetup& engines, engi
 
 // Opens the knowledge base, mounts its routes and gives sessions its context hook. A knowledge base that
 // cannot be opened is reported and left out: conversations go on without it.
-kb::KnowledgeBasePtr attach_knowledge_base(const config::Config& config, server::Router& router,
-                                           LoadedEngines& loaded) {
+kb::KnowledgeBasePtr attach_knowledge_base(const config::Config& config, server::Router& router, LoadedEngines& loaded,
+                                           const std::shared_ptr<kb::IndexingMonitor>& indexing) {
   try {
     auto knowledge = open_knowledge_base(config, loaded.snapshot().embeddings);
     api::KbRoutesLimits limits;
     limits.max_upload_bytes = config.server.max_upload_bytes;
     limits.default_k = static_cast<std::size_t>(config.kb.top_k);
     api::add_kb_routes(router, knowledge, limits);
+    api::add_kb_indexing_route(router, indexing);
     auto context = make_context_provider(config, knowledge);
     loaded.update([&](EngineSet& set) { set.context = context; });
     return knowledge;
@@ -164,8 +165,10 @@ kb::KnowledgeBasePtr attach_knowledge_base(const config::Config& config, server:
 }
 
 // Indexes what changed in the folder since the last run (progress in the log), then watches it.
-void sync_knowledge_base(kb::KnowledgeBase& knowledge, const std::atomic<bool>& stopping) {
-  const auto progress = [](std::size_t done, std::size_t total, const std::string& path) {
+void sync_knowledge_base(kb::KnowledgeBase& knowledge, const std::shared_ptr<kb::IndexingMonitor>& indexing,
+                         const std::atomic<bool>& stopping) {
+  const auto progress = [indexing](std::size_t done, std::size_t total, const std::string& path) {
+    indexing->report(done, total, path);
     log::info("indexing knowledge base", {{"done", done}, {"total", total}, {"path", path}});
   };
   const auto report = knowledge.sync(progress);
@@ -186,7 +189,6 @@ void pull_models(const config::Config& config, const std::string& profile, model
   models::ModelStore store(models::embedded_catalog(), {config.paths.models_dir, models::store_environment()});
   const auto missing = store.missing(profile);
   log::info("fetching missing models", {{"profile", profile}, {"count", missing.size()}});
-  monitor.start(profile);
   const auto print = models::progress_printer(std::cerr, isatty(STDERR_FILENO) != 0);
   try {
     store.pull_missing(
@@ -216,6 +218,10 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
   auto metrics = std::make_shared<metrics::Registry>();
   auto board = std::make_shared<engine::EngineStatusBoard>();
   auto monitor = std::make_shared<models::PullMonitor>();
+  if (flags.pull) {
+    // Pulling from the moment the port opens: a progress watcher never sees "idle" before the download starts.
+    monitor->start(flags.pull_profile);
+  }
   const EngineSetup engines(config);
   for (const auto& [kind, url] : configured_engines(config)) {
     engine::EngineStatus status;
@@ -269,6 +275,7 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
 
   std::atomic<bool> stopping{false};
   kb::KnowledgeBasePtr knowledge;
+  auto indexing = std::make_shared<kb::IndexingMonitor>();
   std::thread loader([&] {
     if (flags.pull) {
       pull_models(config, flags.pull_profile, *monitor, stopping);
@@ -277,12 +284,12 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
       return;
     }
     load_engines(config, engines, *board, server.router(), *loaded);
-    knowledge = attach_knowledge_base(config, server.router(), *loaded);
+    knowledge = attach_knowledge_base(config, server.router(), *loaded, indexing);
     board->mark_loaded();
     log::info("engines loaded", {{"url", url}});
     if (knowledge) {
       // Sessions already use what is indexed; the folder catches up here, then is watched for changes.
-      sync_knowledge_base(*knowledge, stopping);
+      sync_knowledge_base(*knowledge, indexing, stopping);
     }
     if (const auto missing = engines.store().missing("small"); !missing.empty()) {
       std::string names;

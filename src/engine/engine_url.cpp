@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <exception>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -369,6 +371,37 @@ EngineUrl parse_engine_url(std::string_view text) {
     url.params = parse_params(rest.substr(query_at + 1), text);
   }
   return url;
+}
+
+void reject_unknown_params(const EngineUrl& url, const std::set<std::string>& known) {
+  for (const auto& [key, value] : url.params) {
+    if (known.count(key) == 0) {
+      std::string list;
+      for (const auto& name : known) {
+        list += (list.empty() ? "" : ", ") + name;
+      }
+      throw Error("unknown parameter '" + key + "' in engine URL '" + url.redacted() + "'",
+                  "the " + url.scheme + ": engine understands: " + list);
+    }
+  }
+}
+
+int int_param(const EngineUrl& url, const std::string& key, int fallback, int min_value, int max_value) {
+  const auto text = url.param(key);
+  if (!text) {
+    return fallback;
+  }
+  try {
+    std::size_t used = 0;
+    const long value = std::stol(*text, &used);
+    if (used == text->size() && value >= min_value && value <= max_value) {
+      return static_cast<int>(value);
+    }
+  } catch (const std::exception&) {
+    // Not a number: reported below like an out-of-range one.
+  }
+  throw Error("bad value '" + *text + "' for " + key + " in engine URL '" + url.redacted() + "'",
+              key + " must be a whole number from " + std::to_string(min_value) + " to " + std::to_string(max_value));
 }
 
 }  // namespace lv::engine

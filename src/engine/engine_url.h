@@ -3,6 +3,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -36,5 +37,12 @@ struct EngineUrl {
 
 // Parses an engine URL; throws lv::Error naming what is wrong and showing a valid example.
 EngineUrl parse_engine_url(std::string_view text);
+
+// Throws lv::Error naming the first parameter of `url` not in `known`, and listing those that are.
+void reject_unknown_params(const EngineUrl& url, const std::set<std::string>& known);
+
+// The whole-number parameter `key` within [min_value, max_value], or `fallback` when absent; throws lv::Error
+// naming the value and the range otherwise.
+int int_param(const EngineUrl& url, const std::string& key, int fallback, int min_value, int max_value);
 
 }  // namespace lv::engine

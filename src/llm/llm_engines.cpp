@@ -12,35 +12,8 @@
 namespace lv::llm {
 namespace {
 
-void reject_unknown_params(const engine::EngineUrl& url, const std::set<std::string>& known) {
-  for (const auto& [key, value] : url.params) {
-    if (known.count(key) == 0) {
-      std::string list;
-      for (const auto& name : known) {
-        list += (list.empty() ? "" : ", ") + name;
-      }
-      throw Error("unknown parameter '" + key + "' in llm engine URL '" + url.redacted() + "'",
-                  "the " + url.scheme + ": engine understands: " + list);
-    }
-  }
-}
-
-int int_param(const engine::EngineUrl& url, const std::string& key, int fallback, int min_value, int max_value) {
-  const auto text = url.param(key);
-  if (!text) {
-    return fallback;
-  }
-  try {
-    std::size_t used = 0;
-    const long value = std::stol(*text, &used);
-    if (used == text->size() && value >= min_value && value <= max_value) {
-      return static_cast<int>(value);
-    }
-  } catch (const std::exception&) {
-  }
-  throw Error("bad value '" + *text + "' for " + key + " in llm engine URL '" + url.redacted() + "'",
-              key + " must be a whole number from " + std::to_string(min_value) + " to " + std::to_string(max_value));
-}
+using engine::int_param;
+using engine::reject_unknown_params;
 
 RemoteOptions remote_options(const engine::EngineUrl& url) {
   if (!url.is_http()) {

@@ -48,21 +48,6 @@ void check_params(const engine::EngineUrl& url, const std::set<std::string>& kno
   }
 }
 
-long int_param(const engine::EngineUrl& url, const std::string& key, long fallback, long low, long high) {
-  const auto value = url.param(key);
-  if (!value) {
-    return fallback;
-  }
-  long parsed = 0;
-  const auto* end = value->data() + value->size();
-  const auto result = std::from_chars(value->data(), end, parsed);
-  if (result.ec != std::errc{} || result.ptr != end || parsed < low || parsed > high) {
-    throw Error("invalid " + key + "='" + *value + "' in STT URL '" + url.redacted() + "'",
-                "use a whole number from " + std::to_string(low) + " to " + std::to_string(high));
-  }
-  return parsed;
-}
-
 bool bool_param(const engine::EngineUrl& url, const std::string& key, bool fallback) {
   const auto value = url.param(key);
   if (!value) {
@@ -122,8 +107,8 @@ SttEnginePtr make_whisper(const engine::EngineUrl& url, const SttRegistryOptions
   settings.language = url.param("language").value_or("en");
   settings.translate = bool_param(url, "translate", false);
   settings.initial_prompt = url.param("prompt").value_or("");
-  settings.threads = static_cast<int>(int_param(url, "threads", options.threads, 0, 64));
-  settings.beam_size = static_cast<int>(int_param(url, "beam_size", 0, 0, 16));
+  settings.threads = engine::int_param(url, "threads", options.threads, 0, 64);
+  settings.beam_size = engine::int_param(url, "beam_size", 0, 0, 16);
   settings.temperature_inc = float_param(url, "temperature_inc", settings.temperature_inc);
   settings.trim_audio_ctx = bool_param(url, "trim_audio_ctx", true);
   return std::make_shared<WhisperStt>(settings);
@@ -140,7 +125,7 @@ SttEnginePtr make_openai(const engine::EngineUrl& url) {
   settings.model = url.param("model").value_or(settings.model);
   settings.language = url.param("language").value_or("");
   settings.api_key = url.param("api_key").value_or("");
-  settings.timeout_ms = static_cast<int>(int_param(url, "timeout_ms", settings.timeout_ms, 100, 3600000));
+  settings.timeout_ms = engine::int_param(url, "timeout_ms", settings.timeout_ms, 100, 3600000);
   return std::make_shared<OpenAiStt>(settings);
 }
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <thread>
 
 #include "metrics/registry.h"
 #include "server/http_server.h"
@@ -31,6 +32,7 @@ class KbRoutesTest : public ::testing::Test {
     KbRoutesLimits limits;
     limits.max_upload_bytes = 4096;
     add_kb_routes(router, kb_, limits);
+    add_kb_indexing_route(router, indexing_);
     server_ = std::make_unique<server::HttpServer>(server::HttpServerOptions{}, std::move(router),
                                                    std::make_shared<metrics::Registry>());
     port_ = server_->start();
@@ -43,6 +45,7 @@ class KbRoutesTest : public ::testing::Test {
   }
 
   test::TempDir dir_;
+  std::shared_ptr<kb::IndexingMonitor> indexing_ = std::make_shared<kb::IndexingMonitor>();
   kb::KnowledgeBasePtr kb_;
   std::unique_ptr<server::HttpServer> server_;
   std::uint16_t port_ = 0;
@@ -122,6 +125,32 @@ TEST_F(KbRoutesTest, UploadsAreCheckedForNameSizeAndContent) {
                400, "leave the knowledge folder");
   EXPECT_FALSE(fs::exists(dir_ / "up.md"));
   EXPECT_EQ(kb_->documents().size(), 1U);
+}
+
+TEST_F(KbRoutesTest, IndexingProgressIsIdleWhenNothingIsBeingIndexed) {
+  const auto response = test::http_get(port_, "/v1/kb/indexing");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.header("Content-Type"), "text/event-stream");
+  EXPECT_EQ(response.body, "event: idle\ndata: {}\n\n");
+}
+
+TEST_F(KbRoutesTest, IndexingProgressStreamsEachFileThenDone) {
+  indexing_->report(0, 3, "");
+  std::thread indexer([this] {
+    for (std::size_t done = 1; done <= 3; ++done) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(60));
+      indexing_->report(done, 3, "notes/" + std::to_string(done) + ".md");
+    }
+  });
+  const auto response = test::http_get(port_, "/v1/kb/indexing");
+  indexer.join();
+  EXPECT_EQ(response.status, 200);
+  EXPECT_NE(response.body.find("event: progress\ndata: {\"done\":0,\"path\":\"\",\"total\":3}"), std::string::npos)
+      << response.body;
+  EXPECT_NE(response.body.find("\"path\":\"notes/2.md\""), std::string::npos) << response.body;
+  const auto done = response.body.find("event: done\ndata: {\"total\":3}");
+  ASSERT_NE(done, std::string::npos) << response.body;
+  EXPECT_EQ(done + std::string("event: done\ndata: {\"total\":3}\n\n").size(), response.body.size());
 }
 
 }  // namespace

@@ -258,5 +258,32 @@ TEST(EngineUrlTest, RedactedWithoutSecretsParsesBackToTheSameUrl) {
   }
 }
 
+TEST(EngineUrlTest, UnknownParametersAreNamedWithTheKnownOnes) {
+  const EngineUrl url = parse_engine_url("llama:/m.gguf?threads=2&treads=4");
+  EXPECT_NO_THROW(reject_unknown_params(url, {"threads", "treads"}));
+  try {
+    reject_unknown_params(url, {"threads", "ctx"});
+    FAIL() << "an unknown parameter was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'treads'"), std::string::npos) << e.what();
+    EXPECT_NE(e.fix().find("ctx, threads"), std::string::npos) << e.fix();
+  }
+}
+
+TEST(EngineUrlTest, IntegerParametersAreCheckedAgainstTheirRange) {
+  const EngineUrl url = parse_engine_url("llama:/m.gguf?threads=8&ctx=big&batch=0&neg=-3");
+  EXPECT_EQ(int_param(url, "threads", 1, 1, 64), 8);
+  EXPECT_EQ(int_param(url, "missing", 7, 1, 64), 7);
+  EXPECT_EQ(int_param(url, "neg", 0, -5, 5), -3);
+  EXPECT_THROW((void)int_param(url, "ctx", 512, 1, 100000), Error);
+  try {
+    (void)int_param(url, "batch", 512, 1, 4096);
+    FAIL() << "an out-of-range value was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'0' for batch"), std::string::npos) << e.what();
+    EXPECT_NE(e.fix().find("from 1 to 4096"), std::string::npos) << e.fix();
+  }
+}
+
 }  // namespace
 }  // namespace lv::engine

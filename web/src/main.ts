@@ -15,6 +15,7 @@ import {
 } from './protocol';
 import { RealtimeSession, realtimeUrl } from './session';
 import { type Settings, loadSettings, saveSettings, sessionUpdate } from './settings';
+import { watchIndexing } from './kb-indexing';
 import { Banners } from './ui/banner';
 import { byId } from './ui/dom';
 import { HistoryView } from './ui/history-view';
@@ -66,6 +67,7 @@ class App {
 
   constructor() {
     new HistoryView();
+    watchIndexing((line) => this.banners.set('kb-indexing', 'info', line ? [line] : []));
     this.drawer.fill(this.settings);
     this.showMode();
     this.stateView.show('offline');
