@@ -31,7 +31,6 @@ export interface Conversation {
   turns: Turn[];
   errors: ErrorInfo[];
   pendingTyped: string[]; // typed messages not yet matched to a server turn
-  kbIndexing: { done: number; total: number } | null;
   audioOutput: boolean; // the page plays reply audio (false: show text as it is generated)
 }
 
@@ -42,7 +41,6 @@ export function newConversation(): Conversation {
     turns: [],
     errors: [],
     pendingTyped: [],
-    kbIndexing: null,
     audioOutput: true,
   };
 }
@@ -172,9 +170,6 @@ export function applyEvent(state: Conversation, event: ServerEvent): number {
       turn.metrics = event.metrics ?? null;
       return turn.id;
     }
-    case 'kb.indexing':
-      state.kbIndexing = { done: event.done, total: event.total };
-      return 0;
     case 'error': {
       const error = event.error ?? { code: 'unknown', message: 'the server reported an error' };
       state.errors.push(error);

@@ -300,13 +300,6 @@ class App {
       case 'turn.metrics':
         if (event.metrics) this.chart.add(event.turn_id, event.metrics);
         break;
-      case 'kb.indexing':
-        this.banners.set(
-          'kb',
-          'info',
-          event.done < event.total ? [`Indexing your documents: ${event.done} of ${event.total}…`] : [],
-        );
-        break;
       case 'error': {
         const error = event.error;
         if (error?.code === 'session_not_ready') {

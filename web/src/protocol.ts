@@ -91,7 +91,6 @@ export type ServerEvent =
       response: { status: ReplyStatus; text?: string; generated_text?: string };
     }
   | { type: 'turn.metrics'; turn_id: number; metrics: TurnMetrics }
-  | { type: 'kb.indexing'; done: number; total: number; path?: string }
   | { type: 'error'; error: ErrorInfo };
 
 export type ClientEvent =
