@@ -164,13 +164,24 @@ kb::KnowledgeBasePtr attach_knowledge_base(const config::Config& config, server:
   }
 }
 
-// Indexes what changed in the folder since the last run (progress in the log), then watches it.
+// Watches the folder, then indexes what changed in it since the last run (progress in the log and the UI).
 void sync_knowledge_base(kb::KnowledgeBase& knowledge, const std::shared_ptr<kb::IndexingMonitor>& indexing,
                          const std::atomic<bool>& stopping) {
   const auto progress = [indexing](std::size_t done, std::size_t total, const std::string& path) {
     indexing->report(done, total, path);
     log::info("indexing knowledge base", {{"done", done}, {"total", total}, {"path", path}});
   };
+  if (stopping) {
+    return;
+  }
+  // Watch first: a file that changes while the catch-up pass runs is picked up by the watcher's next pass
+  // instead of being missed between the two.
+  try {
+    knowledge.start_watching(progress);
+  } catch (const Error& e) {
+    log::warn("knowledge folder not watched; changes are picked up at the next start",
+              {{"error", e.full_message()}});
+  }
   const auto report = knowledge.sync(progress);
   log::info("knowledge base ready", {{"added", report.added},
                                      {"updated", report.updated},
@@ -178,9 +189,6 @@ void sync_knowledge_base(kb::KnowledgeBase& knowledge, const std::shared_ptr<kb:
                                      {"unchanged", report.unchanged},
                                      {"skipped", report.skipped},
                                      {"chunks", knowledge.chunk_count()}});
-  if (!stopping) {
-    knowledge.start_watching(progress);
-  }
 }
 
 // Downloads the profile's missing models, reporting progress to the log (stderr) and to web UI watchers.
