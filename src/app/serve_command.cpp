@@ -179,8 +179,7 @@ void sync_knowledge_base(kb::KnowledgeBase& knowledge, const std::shared_ptr<kb:
   try {
     knowledge.start_watching(progress);
   } catch (const Error& e) {
-    log::warn("knowledge folder not watched; changes are picked up at the next start",
-              {{"error", e.full_message()}});
+    log::warn("knowledge folder not watched; changes are picked up at the next start", {{"error", e.full_message()}});
   }
   const auto report = knowledge.sync(progress);
   log::info("knowledge base ready", {{"added", report.added},
