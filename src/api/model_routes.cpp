@@ -7,6 +7,8 @@
 #include <limits>
 #include <utility>
 
+#include "api/json_body.h"
+
 namespace lv::api {
 namespace {
 
@@ -25,6 +27,62 @@ nlohmann::json progress_event(const models::PullProgress& progress) {
     event["eta_s"] = std::round(progress.eta_s * 10) / 10;
   }
   return event;
+}
+
+nlohmann::json catalog_json(const models::ModelDownloads& downloads) {
+  const auto& store = downloads.store();
+  const auto missing = downloads.missing();
+  const auto& profile = store.catalog().profile(downloads.profile());
+  nlohmann::json models = nlohmann::json::array();
+  std::uint64_t missing_bytes = 0;
+  for (const auto& status : store.list()) {
+    const auto& model = *status.model;
+    const bool recommended =
+        std::find(profile.models.begin(), profile.models.end(), model.name) != profile.models.end();
+    if (recommended && !status.installed) {
+      missing_bytes += model.size_bytes();
+    }
+    models.push_back({{"name", model.name},
+                      {"role", models::role_name(model.role)},
+                      {"description", model.description},
+                      {"license", model.license},
+                      {"size_bytes", model.size_bytes()},
+                      {"installed", status.installed},
+                      {"recommended", recommended}});
+  }
+  return {{"profile", downloads.profile()},
+          {"offline", downloads.offline()},
+          {"models", std::move(models)},
+          {"missing", missing},
+          {"missing_bytes", missing_bytes}};
+}
+
+server::HttpResponse start_pull(models::ModelDownloads& downloads, const server::HttpRequest& request) {
+  if (!request.body.empty()) {
+    const auto body = parse_json_object(request);
+    if (const auto profile = optional_string(body, "profile"); profile && *profile != downloads.profile()) {
+      throw server::HttpError(400, "this server downloads the '" + downloads.profile() + "' profile, not '" + *profile +
+                                       "'; start it with --profile " + *profile + " for that one");
+    }
+  }
+  const nlohmann::json missing = downloads.missing();
+  switch (downloads.start()) {
+    case models::DownloadStart::offline:
+      return server::error_response(
+          409,
+          "LocalVoice was started offline (--offline or HF_HUB_OFFLINE=1), so it downloads nothing; start it "
+          "without --offline, or run `localvoice models pull --profile " +
+              downloads.profile() + "`",
+          "invalid_request_error", "offline");
+    case models::DownloadStart::nothing_missing:
+      return server::HttpResponse::json(
+          nlohmann::json{{"state", "done"}, {"profile", downloads.profile()}, {"missing", missing}}.dump(), 200);
+    case models::DownloadStart::started:
+    case models::DownloadStart::running:
+      break;
+  }
+  return server::HttpResponse::json(
+      nlohmann::json{{"state", "pulling"}, {"profile", downloads.profile()}, {"missing", missing}}.dump(), 202);
 }
 
 }  // namespace
@@ -71,6 +129,16 @@ void add_model_routes(server::Router& router, std::shared_ptr<const models::Pull
     };
     return response;
   });
+}
+
+void add_model_routes(server::Router& router, std::shared_ptr<const models::PullMonitor> monitor,
+                      const std::shared_ptr<models::ModelDownloads>& downloads) {
+  add_model_routes(router, std::move(monitor));
+  router.add("GET", "/v1/models/catalog", [downloads](const server::HttpRequest&) {
+    return server::HttpResponse::json(catalog_json(*downloads).dump());
+  });
+  router.add("POST", "/v1/models/pull",
+             [downloads](const server::HttpRequest& request) { return start_pull(*downloads, request); });
 }
 
 }  // namespace lv::api

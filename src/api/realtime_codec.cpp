@@ -202,11 +202,20 @@ std::vector<std::int16_t> decode_base64_pcm16(std::string_view text) {
   return samples_from_bytes(bytes);
 }
 
-json session_json(const SessionView& view, const session::SessionOptions& options) {
+json engines_json(const std::vector<session::EngineNote>& notes) {
   json engines = json::array();
-  for (const auto& engine : view.engines) {
-    engines.push_back({{"kind", engine.kind}, {"url", engine.url}, {"state", engine.state}, {"detail", engine.detail}});
+  for (const auto& engine : notes) {
+    engines.push_back({{"kind", engine.kind},
+                       {"url", engine.url},
+                       {"state", engine.state},
+                       {"detail", engine.detail},
+                       {"summary", engine.summary}});
   }
+  return engines;
+}
+
+json session_json(const SessionView& view, const session::SessionOptions& options) {
+  const json engines = engines_json(view.engines);
   return {
       {"id", view.id},
       {"object", "realtime.session"},

@@ -56,6 +56,8 @@ struct SessionView {
   std::vector<std::string> degraded;
 };
 nlohmann::json session_json(const SessionView& view, const session::SessionOptions& options);
+// The engines list of session.created/updated and engines.updated.
+nlohmann::json engines_json(const std::vector<session::EngineNote>& notes);
 
 // The session.update "session" object as a domain update, checked against the current options; throws
 // WireError invalid_value naming the field.

@@ -102,6 +102,9 @@ class RealtimeHandler final : public server::WebSocketHandler {
       outbox_->channel()->close(server::CloseCode::protocol_error, "unsupported protocol version");
       return;
     }
+    if (context_.broadcast) {
+      context_.broadcast->add(outbox_->channel());
+    }
     if (!ensure_session()) {
       outbox_->greet_without_session(outbox_->channel()->connection_id(),
                                      context_.make_session ? "engines are still loading; try again in a moment"
@@ -290,7 +293,7 @@ void add_realtime_endpoint(server::Router& router, const RealtimeContext& contex
 }
 
 void add_realtime_endpoint(server::Router& router, RealtimeLimits limits) {
-  add_realtime_endpoint(router, RealtimeContext{{}, limits});
+  add_realtime_endpoint(router, RealtimeContext{{}, limits, nullptr});
 }
 
 }  // namespace lv::api

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 
+#include "api/realtime_broadcast.h"
 #include "server/router.h"
 #include "session/voice_session.h"
 
@@ -20,6 +22,7 @@ using SessionFactory = std::function<session::VoiceSessionPtr(const std::string&
 struct RealtimeContext {
   SessionFactory make_session;  // empty: the endpoint only validates events (no engines in this program)
   RealtimeLimits limits;
+  std::shared_ptr<RealtimeBroadcast> broadcast;  // optional: every connection joins it when it opens
 };
 
 // Registers the endpoint. Malformed JSON, unknown events, wrong-type fields and bad audio frames get an error

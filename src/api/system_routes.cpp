@@ -17,7 +17,9 @@ nlohmann::json engines_json(const std::vector<engine::EngineStatus>& statuses) {
     list.push_back({{"kind", engine::kind_name(status.kind)},
                     {"url", status.url},
                     {"state", engine::state_name(status.state)},
-                    {"detail", status.detail}});
+                    {"detail", status.detail},
+                    {"label", engine::kind_label(status.kind)},
+                    {"summary", status.summary}});
   }
   return list;
 }

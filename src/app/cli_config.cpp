@@ -1,5 +1,8 @@
 #include "app/cli_config.h"
 
+#include "app/engine_setup.h"
+#include "models/progress_printer.h"
+
 #include "util/log.h"
 
 namespace lv::app {
@@ -40,6 +43,12 @@ void CliConfig::add_path_flags(CLI::App& command) {
 }
 
 config::Config CliConfig::load() const {
+  const config::Config config = load_as_written();
+  const models::ModelStore store(configured_catalog(config), {config.paths.models_dir, models::store_environment()});
+  return with_installed_profile_engines(config, store, kRecommendedProfile);
+}
+
+config::Config CliConfig::load_as_written() const {
   config::Sources sources;
   if (config_file_) {
     sources.file = *config_file_;

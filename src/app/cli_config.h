@@ -27,8 +27,11 @@ class CliConfig {
   void add_setting_flag(CLI::App& command, const std::string& flag, const std::string& key,
                         const std::string& description);
 
-  // Loads and validates; throws config::ConfigError.
+  // Loads and validates, then lets each engine left at its default follow the installed recommended models
+  // (with_installed_profile_engines); throws config::ConfigError.
   config::Config load() const;
+  // Loads and validates exactly what the user set (defaults for the rest); throws config::ConfigError.
+  config::Config load_as_written() const;
   // Loads, and configures logging from the result.
   config::Config load_and_init_logging() const;
 

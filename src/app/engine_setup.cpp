@@ -11,9 +11,48 @@
 
 namespace lv::app {
 
+models::Catalog configured_catalog(const config::Config& config) {
+  return config.paths.catalog_file.empty() ? models::embedded_catalog()
+                                           : models::load_catalog(config.paths.catalog_file);
+}
+
+config::Config with_installed_profile_engines(config::Config config, const models::ModelStore& store,
+                                              std::string_view profile) {
+  const auto* known = [&]() -> const models::Profile* {
+    for (const auto& p : store.catalog().profiles) {
+      if (p.name == profile) {
+        return &p;
+      }
+    }
+    return nullptr;
+  }();
+  if (known == nullptr) {
+    return config;
+  }
+  const config::EnginesConfig defaults;
+  const std::pair<models::Role, std::string config::EnginesConfig::*> slots[] = {
+      {models::Role::stt, &config::EnginesConfig::stt},
+      {models::Role::llm, &config::EnginesConfig::llm},
+      {models::Role::tts, &config::EnginesConfig::tts},
+      {models::Role::embeddings, &config::EnginesConfig::embeddings}};
+  for (const auto& [role, member] : slots) {
+    if (config.engines.*member != defaults.*member) {
+      continue;  // the user chose this engine
+    }
+    for (const auto& name : known->models) {
+      const auto* model = store.catalog().find(name);
+      if (model != nullptr && model->role == role && store.status(name).installed) {
+        config.engines.*member = name;  // catalog names are engine URLs ("whisper:base.en")
+        break;
+      }
+    }
+  }
+  return config;
+}
+
 EngineSetup::EngineSetup(const config::Config& config)
     : store_(std::make_shared<models::ModelStore>(
-          models::embedded_catalog(), models::StoreOptions{config.paths.models_dir, models::store_environment()})) {
+          configured_catalog(config), models::StoreOptions{config.paths.models_dir, models::store_environment()})) {
   auto store = store_;
   vad::VadRegistryOptions vad_options;
   vad_options.models_dir = config.paths.models_dir;

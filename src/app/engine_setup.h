@@ -37,6 +37,18 @@ class EngineSetup {
   std::shared_ptr<models::ModelStore> store_;
 };
 
+// The model catalog: paths.catalog_file when set, else the one built into the program.
+models::Catalog configured_catalog(const config::Config& config);
+
+// The profile whose models LocalVoice recommends and downloads on first run.
+inline constexpr std::string_view kRecommendedProfile = "small";
+
+// `config` with each engine kind that is left at its built-in default replaced by the profile's model of
+// that role when it is installed: after `models pull --profile small` (or the first run's download) the
+// assistant uses the recommended models without any setting. An engine set by the user is kept as it is.
+config::Config with_installed_profile_engines(config::Config config, const models::ModelStore& store,
+                                              std::string_view profile);
+
 // The configured URL of each engine kind, in the order they are listed to users.
 std::vector<std::pair<engine::EngineKind, std::string>> configured_engines(const config::Config& config);
 

@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   lv::app::add_vad_command(app, {[&cli_config] { return cli_config.load_and_init_logging(); },
                                  [&cli_config](const std::string& url) {
                                    const lv::app::EngineSetup engines(cli_config.load());
-                                   return engines.vad.create(lv::engine::parse_engine_url(url));
+                                   return engines.vad.create_or_fallback(lv::engine::parse_engine_url(url)).engine;
                                  }});
   lv::app::add_speak_command(app, {[&cli_config] { return cli_config.load_and_init_logging(); },
                                    [&cli_config](const std::string& url) {

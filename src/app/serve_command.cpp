@@ -8,24 +8,19 @@
 #include <memory>
 #include <thread>
 
-#include "api/chat_routes.h"
-#include "api/embedding_routes.h"
 #include "api/history_routes.h"
 #include "api/kb_routes.h"
 #include "api/model_routes.h"
 #include "api/realtime_endpoint.h"
-#include "api/speech_routes.h"
 #include "api/system_routes.h"
-#include "api/transcription_routes.h"
 #include "app/engine_setup.h"
 #include "app/knowledge_setup.h"
 #include "app/loaded_engines.h"
+#include "app/recommended_models.h"
 #include "app/session_factory.h"
 #include "app/web_root.h"
 #include "history/sqlite_history.h"
 #include "metrics/registry.h"
-#include "models/model_store.h"
-#include "models/progress_printer.h"
 #include "models/pull_monitor.h"
 #include "server/http_server.h"
 #include "session/session_runtime.h"
@@ -37,8 +32,9 @@ namespace {
 
 struct ServeFlags {
   bool print_config = false;
-  bool pull = false;  // download the profile's missing models before serving
-  std::string pull_profile = "small";
+  bool pull = false;     // download the profile's missing models before loading the engines
+  bool offline = false;  // download nothing, not even the first run's recommended models
+  std::string pull_profile{kRecommendedProfile};
 };
 
 // Blocks SIGINT and SIGTERM in this thread and every thread it starts later, so that they can be awaited
@@ -58,89 +54,6 @@ std::string redacted(const std::string& url) {
     return engine::parse_engine_url(url).redacted();
   } catch (const Error&) {
     return url;
-  }
-}
-
-std::string parsed_scheme(const std::string& url) {
-  try {
-    return engine::parse_engine_url(url).scheme;
-  } catch (const Error&) {
-    return {};
-  }
-}
-
-// Creates and warms up each configured engine and mounts the routes it serves. An engine that fails to
-// load is reported (log, /ready) and left out: the server still starts with what works.
-void load_engines(const config::Config& config, const EngineSetup& engines, engine::EngineStatusBoard& board,
-                  server::Router& router, LoadedEngines& loaded) {
-  for (const auto& [kind, url] : configured_engines(config)) {
-    auto status = check_engine(engines, kind, url);
-    if (status.state == engine::EngineState::ready) {
-      const auto started = std::chrono::steady_clock::now();
-      try {
-        const auto parsed = engine::parse_engine_url(url);
-        if (kind == engine::EngineKind::llm) {
-          auto llm = engines.llm.create(parsed);
-          api::add_chat_routes(router, llm, llm->model_name());
-          loaded.update([&](EngineSet& set) {
-            set.llm = llm;
-            set.llm_url = parsed.redacted();
-          });
-        } else if (kind == engine::EngineKind::vad) {
-          auto vad = engines.vad.create(parsed);  // loaded and warmed up now; voice sessions share it
-          loaded.update([&](EngineSet& set) {
-            set.vad = vad;
-            set.vad_url = parsed.redacted();
-          });
-        } else if (kind == engine::EngineKind::stt) {
-          api::TranscriptionRoutesOptions options;
-          options.max_upload_bytes = config.server.max_upload_bytes;
-          auto stt = engines.stt.create(parsed);
-          api::add_transcription_routes(router, stt, options);
-          loaded.update([&](EngineSet& set) {
-            set.stt = stt;
-            set.stt_url = parsed.redacted();
-          });
-        } else if (kind == engine::EngineKind::embeddings) {
-          auto embeddings = engines.embeddings.create(parsed);
-          api::add_embedding_routes(router, embeddings);
-          loaded.update([&](EngineSet& set) { set.embeddings = embeddings; });
-        } else if (kind == engine::EngineKind::tts) {
-          auto tts = engines.tts.create(parsed);
-          api::add_speech_routes(router, tts);
-          loaded.update([&](EngineSet& set) {
-            set.tts = tts;
-            set.tts_url = parsed.redacted();
-          });
-        }
-        status.detail += "; loaded in " +
-                         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                            std::chrono::steady_clock::now() - started)
-                                            .count()) +
-                         " ms";
-      } catch (const Error& e) {
-        status.state = engine::EngineState::failed;
-        status.detail = e.full_message();
-        if (kind == engine::EngineKind::vad && parsed_scheme(url) != "energy") {
-          // Turn-taking cannot work without a VAD: fall back to the model-free one and say so.
-          auto fallback = engines.vad.create(engine::parse_engine_url("energy:"));
-          loaded.update([&](EngineSet& set) {
-            set.vad = fallback;
-            set.vad_url = "energy:";
-          });
-          status.detail += "; using energy: instead";
-        }
-      }
-    }
-    if (status.state == engine::EngineState::failed) {
-      // The server still starts: sessions use what works and say what does not (graceful degradation).
-      status.state = engine::EngineState::degraded;
-      log::warn("engine unavailable",
-                {{"kind", std::string(engine::kind_name(kind))}, {"url", status.url}, {"detail", status.detail}});
-    } else if (status.state == engine::EngineState::ready) {
-      log::info("engine ready", {{"kind", std::string(engine::kind_name(kind))}, {"url", status.url}});
-    }
-    board.set(std::move(status));
   }
 }
 
@@ -190,33 +103,11 @@ void sync_knowledge_base(kb::KnowledgeBase& knowledge, const std::shared_ptr<kb:
                                      {"chunks", knowledge.chunk_count()}});
 }
 
-// Downloads the profile's missing models, reporting progress to the log (stderr) and to web UI watchers.
-void pull_models(const config::Config& config, const std::string& profile, models::PullMonitor& monitor,
-                 const std::atomic<bool>& stopping) {
-  models::ModelStore store(models::embedded_catalog(), {config.paths.models_dir, models::store_environment()});
-  const auto missing = store.missing(profile);
-  log::info("fetching missing models", {{"profile", profile}, {"count", missing.size()}});
-  const auto print = models::progress_printer(std::cerr, isatty(STDERR_FILENO) != 0);
-  try {
-    store.pull_missing(
-        profile,
-        [&](const models::PullProgress& progress) {
-          monitor.report(progress);
-          print(progress);
-        },
-        [&stopping] { return stopping.load(); });
-    monitor.finish();
-  } catch (const Error& e) {
-    // The server goes on with the engines it can load; the UI and the log say what failed.
-    monitor.fail(e.full_message());
-    log::error("model download failed", {{"profile", profile}, {"error", e.full_message()}});
-  }
-}
-
 int serve(const CliConfig& cli_config, const ServeFlags& flags) {
-  const config::Config config = cli_config.load();
+  // As written by the user: which engines follow the installed models is decided by RecommendedModels.
+  const config::Config config = cli_config.load_as_written();
   if (flags.print_config) {
-    std::cout << config::to_toml(config);
+    std::cout << config::to_toml(cli_config.load());
     return 0;
   }
   log::init(log::parse_level(config.log.level), log::parse_format(config.log.format));
@@ -225,10 +116,6 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
   auto metrics = std::make_shared<metrics::Registry>();
   auto board = std::make_shared<engine::EngineStatusBoard>();
   auto monitor = std::make_shared<models::PullMonitor>();
-  if (flags.pull) {
-    // Pulling from the moment the port opens: a progress watcher never sees "idle" before the download starts.
-    monitor->start(flags.pull_profile);
-  }
   const EngineSetup engines(config);
   for (const auto& [kind, url] : configured_engines(config)) {
     engine::EngineStatus status;
@@ -236,6 +123,7 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
     status.url = redacted(url);
     status.state = url.empty() ? engine::EngineState::absent : engine::EngineState::loading;
     status.detail = flags.pull ? "waiting for model downloads (GET /v1/models/pull)" : "loading";
+    status.summary = flags.pull ? "waiting for the download" : "loading";
     board->set(std::move(status));
   }
   auto loaded = std::make_shared<LoadedEngines>();
@@ -248,12 +136,12 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
   }
   session::RuntimeOptions runtime_options;
   auto runtime = std::make_shared<session::SessionRuntime>(runtime_options, metrics);
+  auto broadcast = std::make_shared<api::RealtimeBroadcast>();
   server::Router router;
   api::add_system_routes(router, api::SystemRoutesContext{std::chrono::steady_clock::now(), board, metrics});
   api::add_realtime_endpoint(
-      router,
-      api::RealtimeContext{make_session_factory({loaded, board, runtime, history, session_options(config)}), {}});
-  api::add_model_routes(router, monitor);
+      router, api::RealtimeContext{
+                  make_session_factory({loaded, board, runtime, history, session_options(config)}), {}, broadcast});
   if (history) {
     api::add_history_routes(router, history);
   }
@@ -274,6 +162,13 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
   // The server answers at once (/health, /ready says "loading", download progress); engines are mounted as
   // they finish loading, so a slow model load or download never leaves the port silent.
   server::HttpServer server(options, std::move(router), metrics);
+  RecommendedModels models(config, {&config, &engines, board.get(), &server.router(), loaded.get()}, monitor, broadcast,
+                           {flags.pull_profile, flags.offline});
+  api::add_model_routes(server.router(), monitor, models.downloads());
+  if (flags.pull) {
+    // Pulling from the moment the port opens: a progress watcher never sees "idle" before the download starts.
+    monitor->start(flags.pull_profile);
+  }
   const std::uint16_t port = server.start();
   const bool v6 = options.host.find(':') != std::string::npos;
   const std::string url = "http://" + (v6 ? "[" + options.host + "]" : options.host) + ":" + std::to_string(port);
@@ -285,26 +180,20 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
   auto indexing = std::make_shared<kb::IndexingMonitor>();
   std::thread loader([&] {
     if (flags.pull) {
-      pull_models(config, flags.pull_profile, *monitor, stopping);
+      models.pull_and_wait(stopping);
     }
     if (stopping) {
       return;
     }
-    load_engines(config, engines, *board, server.router(), *loaded);
+    models.load_engines();
     knowledge = attach_knowledge_base(config, server.router(), *loaded, indexing);
     board->mark_loaded();
     log::info("engines loaded", {{"url", url}});
+    // The first run: what the recommended profile adds arrives in the background and is swapped in.
+    models.start_if_missing();
     if (knowledge) {
       // Sessions already use what is indexed; the folder catches up here, then is watched for changes.
       sync_knowledge_base(*knowledge, indexing, stopping);
-    }
-    if (const auto missing = engines.store().missing("small"); !missing.empty()) {
-      std::string names;
-      for (const auto& name : missing) {
-        names += (names.empty() ? "" : ", ") + name;
-      }
-      log::info("models that would improve LocalVoice are not installed",
-                {{"missing", names}, {"fix", "localvoice models pull --profile small (or serve --pull)"}});
     }
   });
 
@@ -314,6 +203,7 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
             {{"signal", received == SIGINT ? "SIGINT" : "SIGTERM"}, {"grace_ms", config.server.shutdown_grace_ms}});
   stopping = true;
   // A download stops at once; an engine still loading is finished first (model loading cannot be cut short).
+  models.downloads()->stop();
   loader.join();
   server.stop();
   log::info("stopped");
@@ -329,8 +219,11 @@ void add_serve_command(CLI::App& root, CliConfig& cli_config) {
   cli_config.add_path_flags(*command);
   auto flags = std::make_shared<ServeFlags>();
   command->add_flag("--print-config", flags->print_config, "Print the effective configuration (TOML) and exit");
-  command->add_flag("--pull", flags->pull, "Download the missing models of the profile before serving");
-  command->add_option("--profile", flags->pull_profile, "Model profile for --pull: small or quality")
+  command->add_flag("--pull", flags->pull, "Download the missing models of the profile before loading the engines");
+  command->add_flag("--offline", flags->offline,
+                    "Download nothing (also HF_HUB_OFFLINE=1); by default the recommended models are fetched in the "
+                    "background when they are missing and the network allows it");
+  command->add_option("--profile", flags->pull_profile, "Model profile to download: small or quality")
       ->capture_default_str();
   command->callback([&cli_config, flags] {
     const int code = serve(cli_config, *flags);

@@ -22,6 +22,16 @@ session::SessionOptions session_options(const config::Config& config) {
   return options;
 }
 
+std::vector<session::EngineNote> engine_notes(const engine::EngineStatusBoard& board) {
+  std::vector<session::EngineNote> notes;
+  for (const auto& status : board.snapshot()) {
+    notes.push_back({std::string(engine::kind_name(status.kind)), status.url,
+                     std::string(engine::state_name(status.state)), status.detail,
+                     std::string(engine::kind_label(status.kind)), status.summary});
+  }
+  return notes;
+}
+
 session::SessionEngines session_engines(const EngineSet& loaded, const engine::EngineStatusBoard* board) {
   session::SessionEngines engines;
   engines.vad = loaded.vad;
@@ -32,15 +42,11 @@ session::SessionEngines session_engines(const EngineSet& loaded, const engine::E
   engines.stt_name = loaded.stt_url;
   engines.llm_name = loaded.llm_url;
   engines.tts_name = loaded.tts_url;
-  // The small profile's model: a download, then one setting.
-  engines.llm_install_command =
-      "localvoice models pull llama:qwen2.5-1.5b-instruct-q4_k_m, then set engines.llm to "
-      "llama:qwen2.5-1.5b-instruct-q4_k_m (serve --llm)";
+  // Once downloaded, the recommended model is used without any setting (with_installed_profile_engines).
+  engines.llm_install_command = "localvoice models pull --profile " + std::string(kRecommendedProfile) +
+                                " (or the Download button in the web UI)";
   if (board != nullptr) {
-    for (const auto& status : board->snapshot()) {
-      engines.status.push_back({std::string(engine::kind_name(status.kind)), status.url,
-                                std::string(engine::state_name(status.state)), status.detail});
-    }
+    engines.status = engine_notes(*board);
   }
   return engines;
 }
@@ -48,14 +54,9 @@ session::SessionEngines session_engines(const EngineSet& loaded, const engine::E
 EngineSet load_engine_set(const config::Config& config, const EngineSetup& setup) {
   EngineSet set;
   const auto redacted = [](const std::string& url) { return engine::parse_engine_url(url).redacted(); };
-  try {
-    set.vad = setup.vad.create(engine::parse_engine_url(config.engines.vad));
-    set.vad_url = redacted(config.engines.vad);
-  } catch (const Error& e) {
-    log::warn("VAD unavailable; using energy:", {{"url", config.engines.vad}, {"detail", e.full_message()}});
-    set.vad = setup.vad.create(engine::parse_engine_url("energy:"));
-    set.vad_url = "energy:";
-  }
+  auto vad = setup.vad.create_or_fallback(engine::parse_engine_url(config.engines.vad));
+  set.vad = std::move(vad.engine);
+  set.vad_url = std::move(vad.url);
   if (config.engines.stt.empty()) {
     throw Error("no speech recognizer is configured", "set engines.stt (--stt pocketsphinx:en-us)");
   }

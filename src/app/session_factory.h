@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/realtime_endpoint.h"
 #include "app/engine_setup.h"
@@ -17,6 +18,9 @@ namespace lv::app {
 
 // The session defaults the configuration sets (turn-taking, prompt, voice, timeouts).
 session::SessionOptions session_options(const config::Config& config);
+
+// The board's statuses as the session protocol describes engines.
+std::vector<session::EngineNote> engine_notes(const engine::EngineStatusBoard& board);
 
 // The engines of one session, with the status lines its first event shows.
 session::SessionEngines session_engines(const EngineSet& loaded, const engine::EngineStatusBoard* board);

@@ -14,7 +14,7 @@ namespace lv::config {
 namespace {
 
 // Keep in the order of settings(); docs/configuration.md lists the same keys (a test checks both).
-constexpr std::array<KeyInfo, 30> kKeys = {{
+constexpr std::array<KeyInfo, 31> kKeys = {{
     {"server.host", "LOCALVOICE_SERVER_HOST", "127.0.0.1",
      "Address to listen on: an IPv4 or IPv6 literal or localhost. 0.0.0.0 or :: exposes the server to the "
      "network."},
@@ -32,18 +32,24 @@ constexpr std::array<KeyInfo, 30> kKeys = {{
      "How long shutdown waits for open requests and sessions, 0 to 3600000 ms."},
     {"engines.vad", "LOCALVOICE_ENGINES_VAD",
      "silero:", "Voice activity detector (engine URL); energy: is used when silero: cannot load."},
-    {"engines.stt", "LOCALVOICE_ENGINES_STT", "pocketsphinx:en-us", "Speech-to-text engine (engine URL)."},
-    {"engines.tts", "LOCALVOICE_ENGINES_TTS", "flite:slt", "Text-to-speech engine (engine URL)."},
+    {"engines.stt", "LOCALVOICE_ENGINES_STT", "pocketsphinx:en-us",
+     "Speech-to-text engine (engine URL); left at the default, the recommended model once it is installed."},
+    {"engines.tts", "LOCALVOICE_ENGINES_TTS", "flite:slt",
+     "Text-to-speech engine (engine URL); left at the default, the recommended voice once it is installed."},
     {"engines.llm", "LOCALVOICE_ENGINES_LLM", "",
-     "Language model that writes the replies (engine URL); empty means none."},
+     "Language model that writes the replies (engine URL); empty: the recommended model once it is installed, "
+     "else none."},
     {"engines.embeddings", "LOCALVOICE_ENGINES_EMBEDDINGS", "",
-     "Embedding model for knowledge-base search (engine URL); empty means none."},
+     "Embedding model for knowledge-base search (engine URL); empty: the recommended model once it is "
+     "installed (used from the next start), else none."},
     {"paths.data_dir", "LOCALVOICE_PATHS_DATA_DIR", "",
      "Where LocalVoice keeps its data; default $XDG_DATA_HOME/localvoice, else ~/.local/share/localvoice."},
     {"paths.models_dir", "LOCALVOICE_PATHS_MODELS_DIR", "",
      "Where downloaded models live; default $XDG_CACHE_HOME/localvoice/models, else "
      "~/.cache/localvoice/models."},
     {"paths.kb_dir", "LOCALVOICE_PATHS_KB_DIR", "", "Documents of the knowledge base; default <data_dir>/knowledge."},
+    {"paths.catalog_file", "LOCALVOICE_PATHS_CATALOG_FILE", "",
+     "Model catalog JSON used instead of the built-in one (a mirror, or your own models); empty: built-in."},
     {"kb.top_k", "LOCALVOICE_KB_TOP_K", "3", "Knowledge-base passages given to the language model per turn, 1 to 50."},
     {"kb.min_score", "LOCALVOICE_KB_MIN_SCORE", "0.15",
      "Relevance (0 to 1) a passage needs to be used; higher means fewer, surer passages."},
@@ -69,7 +75,7 @@ constexpr std::array<KeyInfo, 30> kKeys = {{
      "Instructions for the language model; empty: the built-in voice-assistant prompt."},
     {"log.level", "LOCALVOICE_LOG_LEVEL", "info", "Log level: trace, debug, info, warn, error, critical or off."},
     {"log.format", "LOCALVOICE_LOG_FORMAT", "auto",
-     "Log format: auto (JSON unless stdout is a terminal), json or text."},
+     "Log format: auto (JSON unless stderr is a terminal), json or text."},
 }};
 
 constexpr std::array<FlagInfo, 13> kFlags = {{

@@ -40,16 +40,17 @@ struct EnginesConfig {
 };
 
 struct PathsConfig {
-  std::filesystem::path data_dir;    // $XDG_DATA_HOME/localvoice
-  std::filesystem::path models_dir;  // $XDG_CACHE_HOME/localvoice/models
-  std::filesystem::path kb_dir;      // <data_dir>/knowledge
+  std::filesystem::path data_dir;      // $XDG_DATA_HOME/localvoice
+  std::filesystem::path models_dir;    // $XDG_CACHE_HOME/localvoice/models
+  std::filesystem::path kb_dir;        // <data_dir>/knowledge
+  std::filesystem::path catalog_file;  // empty: the built-in model catalog
 
   bool operator==(const PathsConfig&) const = default;
 };
 
 struct LogConfig {
   std::string level = "info";   // trace, debug, info, warn, error, critical, off
-  std::string format = "auto";  // auto (JSON unless stdout is a terminal), json, text
+  std::string format = "auto";  // auto (JSON unless stderr is a terminal), json, text
 
   bool operator==(const LogConfig&) const = default;
 };

@@ -280,6 +280,7 @@ class Loader {
     config_.paths.data_dir = expand("paths.data_dir", config_.paths.data_dir.string());
     config_.paths.models_dir = expand("paths.models_dir", config_.paths.models_dir.string());
     config_.paths.kb_dir = expand("paths.kb_dir", config_.paths.kb_dir.string());
+    config_.paths.catalog_file = expand("paths.catalog_file", config_.paths.catalog_file.string());
     for (const Setting& setting : settings()) {
       if (setting.key.rfind("engines.", 0) != 0) continue;
       const std::string url = std::get<std::string>(setting.read(config_));

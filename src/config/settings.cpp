@@ -70,7 +70,7 @@ std::int64_t parse_digits(std::string_view text, std::string_view& rest, std::st
 }
 
 // A setting's table entry; the lambdas below are the only code that knows where each key lives in Config.
-constexpr std::array<Setting, 30> kSettings = {{
+constexpr std::array<Setting, 31> kSettings = {{
     {"server.host", ValueType::text, 0, 0, check_host, [](Config& c, const Value& v) { c.server.host = text_of(v); },
      [](const Config& c) -> Value { return c.server.host; }},
     {"server.port", ValueType::integer, 0, 65535, nullptr,
@@ -112,6 +112,9 @@ constexpr std::array<Setting, 30> kSettings = {{
      [](const Config& c) -> Value { return c.paths.models_dir.string(); }},
     {"paths.kb_dir", ValueType::text, 0, 0, nullptr, [](Config& c, const Value& v) { c.paths.kb_dir = text_of(v); },
      [](const Config& c) -> Value { return c.paths.kb_dir.string(); }},
+    {"paths.catalog_file", ValueType::text, 0, 0, nullptr,
+     [](Config& c, const Value& v) { c.paths.catalog_file = text_of(v); },
+     [](const Config& c) -> Value { return c.paths.catalog_file.string(); }},
     {"kb.top_k", ValueType::integer, 1, kMaxTopK, nullptr,
      [](Config& c, const Value& v) { c.kb.top_k = static_cast<int>(number_of(v)); },
      [](const Config& c) -> Value { return std::int64_t{c.kb.top_k}; }},

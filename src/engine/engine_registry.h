@@ -11,6 +11,7 @@
 
 #include "engine/engine_url.h"
 #include "util/error.h"
+#include "util/log.h"
 
 namespace lv::engine {
 
@@ -23,6 +24,17 @@ struct SchemeInfo {
   EngineFamily family = EngineFamily::embedded;
   std::string description;  // "whisper.cpp in-process (ggml model file or catalog name)"
   std::string example;      // "whisper:base.en"
+  // Engine URL used instead when this one cannot be created (e.g. a missing model), empty when there is
+  // none: the one fallback policy of every command and the server.
+  std::string fallback = {};
+};
+
+// An engine, the URL it was made from (the fallback's when that was used), and why the fallback was needed.
+template <typename EnginePtr>
+struct CreatedEngine {
+  EnginePtr engine;
+  std::string url;              // redacted
+  std::string fallback_reason;  // empty when the requested engine was created
 };
 
 // Registry of factories creating `Engine` (an interface type such as SttEngine) from an EngineUrl.
@@ -55,6 +67,24 @@ class EngineRegistry {
           known_schemes_hint());
     }
     return it->second.factory(url);
+  }
+
+  // Like create(), but when the scheme names a fallback and creating the engine fails, the fallback is
+  // created instead and a warning says so. Errors of the fallback itself (and of schemes without one) pass.
+  CreatedEngine<EnginePtr> create_or_fallback(const EngineUrl& url) const {
+    const auto it = entries_.find(url.scheme);
+    if (it == entries_.end() || it->second.info.fallback.empty()) {
+      return {create(url), url.redacted(), {}};
+    }
+    try {
+      return {it->second.factory(url), url.redacted(), {}};
+    } catch (const Error& e) {
+      const EngineUrl fallback = parse_engine_url(it->second.info.fallback);
+      auto engine = create(fallback);
+      log::warn(std::string(kind_name(kind_)) + " engine unavailable; using " + fallback.redacted() + " instead",
+                {{"url", url.redacted()}, {"detail", e.full_message()}});
+      return {std::move(engine), fallback.redacted(), e.full_message()};
+    }
   }
 
   std::vector<SchemeInfo> schemes() const {

@@ -32,7 +32,8 @@ struct EngineStatus {
   EngineKind kind = EngineKind::vad;
   std::string url;  // as configured (redacted), empty when none is configured
   EngineState state = EngineState::absent;
-  std::string detail;  // why it is degraded/failed and what fixes it
+  std::string detail;        // why it is degraded/failed and what fixes it (paths and commands, for `doctor`)
+  std::string summary = {};  // a short phrase for people, e.g. "basic (the Silero model is not installed)"
 };
 
 // Thread-safe board of engine statuses, written while engines load and read by health endpoints.

@@ -293,6 +293,22 @@ std::string_view kind_name(EngineKind kind) {
   return "unknown";
 }
 
+std::string_view kind_label(EngineKind kind) {
+  switch (kind) {
+    case EngineKind::vad:
+      return "Voice detection";
+    case EngineKind::stt:
+      return "Speech recognition";
+    case EngineKind::tts:
+      return "Spoken replies";
+    case EngineKind::llm:
+      return "Language model";
+    case EngineKind::embeddings:
+      return "Document search";
+  }
+  return "Engine";
+}
+
 bool EngineUrl::is_http() const { return starts_with_nocase(spec, "http://") || starts_with_nocase(spec, "https://"); }
 
 bool EngineUrl::is_path() const {

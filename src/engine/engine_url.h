@@ -13,6 +13,8 @@ namespace lv::engine {
 enum class EngineKind { vad, stt, tts, llm, embeddings };
 
 std::string_view kind_name(EngineKind kind);  // "vad", "stt", "tts", "llm", "embeddings"
+// What the kind does, for people: "Voice detection", "Speech recognition", "Spoken replies", ...
+std::string_view kind_label(EngineKind kind);
 
 // A parsed engine URL. Examples:
 //   whisper:/models/ggml-base.en.bin        scheme "whisper", spec is a file path

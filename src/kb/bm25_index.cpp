@@ -6,6 +6,14 @@
 
 namespace lv::kb {
 
+namespace {
+
+double inverse_document_frequency(double documents, double containing) {
+  return std::log(1.0 + (documents - containing + 0.5) / (containing + 0.5));
+}
+
+}  // namespace
+
 void Bm25Index::add(std::int64_t id, const std::vector<std::string>& terms) {
   remove(id);
   std::unordered_map<std::string, std::uint32_t> counts;
@@ -42,6 +50,17 @@ void Bm25Index::clear() {
   total_length_ = 0;
 }
 
+std::vector<double> Bm25Index::idf(const std::vector<std::string>& terms) const {
+  std::vector<double> weights;
+  weights.reserve(terms.size());
+  for (const auto& term : terms) {
+    const auto list = postings_.find(term);
+    weights.push_back(inverse_document_frequency(
+        static_cast<double>(docs_.size()), list == postings_.end() ? 0.0 : static_cast<double>(list->second.size())));
+  }
+  return weights;
+}
+
 std::vector<LexicalHit> Bm25Index::search(const std::vector<std::string>& query_terms, std::size_t k) const {
   std::vector<LexicalHit> hits;
   if (docs_.empty() || k == 0) return hits;
@@ -53,10 +72,10 @@ std::vector<LexicalHit> Bm25Index::search(const std::vector<std::string>& query_
   for (const auto& term : query_terms) {
     if (!seen.insert(term).second) continue;
     const auto list = postings_.find(term);
-    const double df = list == postings_.end() ? 0.0 : static_cast<double>(list->second.size());
     // Terms absent from the index still count toward the ceiling: a query half made of unknown words is at
     // best a half match.
-    const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+    const double idf =
+        inverse_document_frequency(n, list == postings_.end() ? 0.0 : static_cast<double>(list->second.size()));
     best_possible += idf * (k1_ + 1);
     if (list == postings_.end()) continue;
     for (const Posting& posting : list->second) {

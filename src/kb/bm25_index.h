@@ -28,6 +28,8 @@ class Bm25Index {
 
   // The best `k` ids for the query terms, best first; ties broken by the smaller id so results are stable.
   std::vector<LexicalHit> search(const std::vector<std::string>& query_terms, std::size_t k) const;
+  // Each term's inverse document frequency as search() weighs it (highest for a term no chunk holds).
+  std::vector<double> idf(const std::vector<std::string>& terms) const;
 
  private:
   struct Posting {

@@ -4,6 +4,7 @@
 
 #include "kb/document_paths.h"
 #include "kb/passage_text.h"
+#include "kb/tokenizer.h"
 #include "util/error.h"
 
 namespace lv::kb {
@@ -31,7 +32,14 @@ std::vector<session::Passage> KbContextProvider::retrieve(std::string_view query
   return passages;
 }
 
-std::string KbContextProvider::speakable_answer(const session::Passage& passage) {
+AnswerEvidence KbContextProvider::evidence(std::string_view query, const session::Passage& passage) const {
+  const auto terms = answer_terms(query);
+  const auto passage_terms = tokenize(lexical_text(passage.source, passage.heading, passage.text));
+  return {passage.score, term_coverage(terms, knowledge_base_->term_weights(terms), passage_terms)};
+}
+
+std::string KbContextProvider::speakable_answer(std::string_view query, const session::Passage& passage) {
+  if (!answers_alone(evidence(query, passage))) return {};
   std::string answer = leading_sentences(strip_markdown(passage.text), 40);
   if (answer.empty()) return answer;
   const std::string source = document_title(passage.source);

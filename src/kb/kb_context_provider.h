@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kb/answer_confidence.h"
 #include "kb/knowledge_base.h"
 #include "session/context_provider.h"
 
@@ -20,8 +21,12 @@ class KbContextProvider : public session::ContextProvider {
   // Passages "S1".."Sk", best first; empty for an empty query or when nothing is relevant enough.
   std::vector<session::Passage> retrieve(std::string_view query, std::stop_token stop) override;
   // One to three sentences of the passage (about 40 words), Markdown removed, ending "(from <source>)"
-  // where <source> is the file name without folder or extension, as it reads aloud ("wifi setup").
-  std::string speakable_answer(const session::Passage& passage) override;
+  // where <source> is the file name without folder or extension, as it reads aloud ("wifi setup"). Empty
+  // unless answers_alone() accepts the passage's evidence for `query`.
+  std::string speakable_answer(std::string_view query, const session::Passage& passage) override;
+  // How well `passage` (one of this provider's) answers `query`: its score and the IDF-weighted share of the
+  // question's answer_terms() that its document title, heading and text hold.
+  AnswerEvidence evidence(std::string_view query, const session::Passage& passage) const;
 
  private:
   KnowledgeBasePtr knowledge_base_;

@@ -92,11 +92,10 @@ struct KnowledgeBase::State {
     forget_document_locked(document.id);
     documents[document.id] = document;
     auto& ids = chunk_ids[document.id];
-    const std::string title = document_title(document.path);
     for (std::size_t i = 0; i < stored.size(); ++i) {
       const StoredChunk& chunk = stored[i];
       ids.push_back(chunk.id);
-      lexical.add(chunk.id, tokenize(title + "\n" + chunk.heading + "\n" + chunk.text));
+      lexical.add(chunk.id, tokenize(lexical_text(document.path, chunk.heading, chunk.text)));
       chunks[chunk.id] = {document.id, chunk.heading, chunk.text};
       if (i < vectors.size()) add_vector_locked(chunk.id, vectors[i]);
     }
@@ -120,10 +119,6 @@ struct KnowledgeBase::State {
       for (auto& vector : vectors) out.push_back(std::move(vector));
     }
     return out;
-  }
-
-  std::string embedding_text(const std::string& path, const std::string& heading, const std::string& text) const {
-    return document_title(path) + (heading.empty() ? "" : " — " + heading) + "\n" + text;
   }
 
   // Logs a problem with a file once per version of the file.
@@ -569,6 +564,11 @@ std::vector<SearchResult> KnowledgeBase::search(std::string_view query, std::siz
     if (results.size() == k) break;
   }
   return results;
+}
+
+std::vector<double> KnowledgeBase::term_weights(const std::vector<std::string>& terms) const {
+  const std::shared_lock lock(state_->mutex);
+  return state_->lexical.idf(terms);
 }
 
 void KnowledgeBase::start_watching(ProgressFn progress) {

@@ -90,6 +90,9 @@ class KnowledgeBase {
   // and embedding rankings are fused (reciprocal rank fusion); if embedding the query fails the search
   // falls back to BM25 with a warning.
   std::vector<SearchResult> search(std::string_view query, std::size_t k, double min_score = 0) const;
+  // How telling each search term is in this collection (BM25's IDF, `terms[i]`'s at [i]): a term few chunks
+  // hold weighs more, and one no chunk holds the most.
+  std::vector<double> term_weights(const std::vector<std::string>& terms) const;
 
   // Watches the folder (inotify, recursive) and syncs on changes, on a background thread. Call sync() after
   // it (or before, and once more after) to catch changes made before the watch was set up.

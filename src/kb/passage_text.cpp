@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "kb/document_paths.h"
 #include "kb/tokenizer.h"
 
 namespace lv::kb {
@@ -152,6 +153,14 @@ std::string leading_sentences(std::string_view text, std::size_t max_words) {
     out += '.';
   }
   return out;
+}
+
+std::string lexical_text(const std::string& path, const std::string& heading, const std::string& text) {
+  return document_title(path) + "\n" + heading + "\n" + text;
+}
+
+std::string embedding_text(const std::string& path, const std::string& heading, const std::string& text) {
+  return document_title(path) + (heading.empty() ? "" : " — " + heading) + "\n" + text;
 }
 
 }  // namespace lv::kb

@@ -20,4 +20,11 @@ std::string strip_markdown(std::string_view text);
 // cut at a word boundary), ending with a sentence mark.
 std::string leading_sentences(std::string_view text, std::size_t max_words = 40);
 
+// What the word index holds for a chunk of the document at `path` (relative to the knowledge folder): the
+// document's title, the heading trail and the text, so that a question naming the document finds it.
+std::string lexical_text(const std::string& path, const std::string& heading, const std::string& text);
+
+// What is embedded for a chunk: the same, with the heading set off from the title.
+std::string embedding_text(const std::string& path, const std::string& heading, const std::string& text);
+
 }  // namespace lv::kb

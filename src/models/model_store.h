@@ -94,6 +94,9 @@ class ModelStore {
   // Re-hashes installed files against the catalog (or the hash recorded on first use). Empty `names`: all.
   std::vector<VerifyResult> verify(const std::vector<std::string>& names = {}) const;
 
+  // HF_HUB_OFFLINE=1 (or true/yes/on): nothing may be downloaded.
+  bool offline() const;
+
   // URL a file is downloaded from (exposed for messages and tests).
   std::string download_url(const ModelFile& file) const;
 
@@ -101,7 +104,6 @@ class ModelStore {
   std::filesystem::path model_dir(const CatalogModel& model) const;
   std::filesystem::path hf_cache_file(const ModelFile& file) const;
   std::filesystem::path existing_file(const CatalogModel& model, const ModelFile& file, Location& where) const;
-  bool offline() const;
   void pull_file(const CatalogModel& model, const ModelFile& file, PullResult& result, const PullProgressFn& progress,
                  const std::function<bool()>& cancelled);
 

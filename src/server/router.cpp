@@ -52,6 +52,7 @@ bool match_pattern(std::string_view pattern, std::string_view path, std::map<std
 Router::Router(Router&& other) noexcept {
   const std::unique_lock lock(other.mutex_);
   routes_ = std::move(other.routes_);
+  retired_ = std::move(other.retired_);
   websockets_ = std::move(other.websockets_);
 }
 
@@ -59,6 +60,7 @@ Router& Router::operator=(Router&& other) noexcept {
   if (this != &other) {
     const std::scoped_lock lock(mutex_, other.mutex_);
     routes_ = std::move(other.routes_);
+    retired_ = std::move(other.retired_);
     websockets_ = std::move(other.websockets_);
   }
   return *this;
@@ -67,6 +69,15 @@ Router& Router::operator=(Router&& other) noexcept {
 void Router::add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
   auto route = std::make_unique<Route>(Route{std::move(method), std::move(pattern), std::move(handler), options});
   const std::unique_lock lock(mutex_);
+  for (auto& existing : routes_) {
+    if (existing->method == route->method && existing->pattern == route->pattern) {
+      // An engine swapped in at run time re-mounts its routes. A request already matched may still hold the
+      // old route, so it is kept alive rather than freed.
+      retired_.push_back(std::move(existing));
+      existing = std::move(route);
+      return;
+    }
+  }
   routes_.push_back(std::move(route));
 }
 

@@ -35,7 +35,8 @@ struct Route {
 };
 
 // Thread-safe: routes may be added while the server runs (engines mount theirs once they have loaded).
-// Routes are never removed, so a matched Route stays valid.
+// Adding a method and pattern again replaces the handler (an engine swapped in at run time); routes are never
+// freed, so a matched Route stays valid.
 class Router {
  public:
   Router() = default;
@@ -64,6 +65,7 @@ class Router {
  private:
   mutable std::shared_mutex mutex_;
   std::vector<std::unique_ptr<Route>> routes_;
+  std::vector<std::unique_ptr<Route>> retired_;  // replaced routes, kept for requests that matched them
   std::map<std::string, WebSocketHandlerFactory, std::less<>> websockets_;
 };
 

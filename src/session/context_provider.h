@@ -24,8 +24,9 @@ class ContextProvider {
   // The passages relevant to `query`, best first (empty when nothing is relevant). Thread-safe; called on
   // engine threads. Throws lv::Error when the source fails (the turn goes on without context).
   virtual std::vector<Passage> retrieve(std::string_view query, std::stop_token stop) = 0;
-  // A short spoken answer made from the best passage, for when no language model is available.
-  virtual std::string speakable_answer(const Passage& passage) = 0;
+  // A short spoken answer to `query` made from `passage` alone, for when no language model is available;
+  // empty when the passage does not answer the question surely enough to be read out as the answer.
+  virtual std::string speakable_answer(std::string_view query, const Passage& passage) = 0;
 };
 
 using ContextProviderPtr = std::shared_ptr<ContextProvider>;

@@ -26,6 +26,28 @@ std::int64_t epoch_ms() {
       .count();
 }
 
+// One short line per engine that limits the conversation, for people (paths and commands stay in `doctor`).
+// A missing LLM or TTS is described with its consequence; an optional engine that is simply not configured
+// (embeddings) degrades nothing.
+std::vector<std::string> degraded_lines(const SessionEngines& engines) {
+  std::vector<std::string> lines;
+  for (const auto& note : engines.status) {
+    const bool described_below = (note.kind == "llm" && !engines.llm) || (note.kind == "tts" && !engines.tts);
+    if (note.state == "ready" || note.state == "absent" || described_below) {
+      continue;
+    }
+    const std::string label = note.label.empty() ? note.kind : note.label;
+    lines.push_back(label + ": " + (note.summary.empty() ? note.state : note.summary));
+  }
+  if (!engines.llm) {
+    lines.emplace_back("Language model: not installed - answers come from your documents only");
+  }
+  if (!engines.tts) {
+    lines.emplace_back("Spoken replies: off - replies arrive as text only");
+  }
+  return lines;
+}
+
 }  // namespace
 
 SessionCore::SessionCore(SessionRuntime& runtime, SessionEngines engines, SessionOptions options, EventSink sink,
@@ -121,26 +143,7 @@ void SessionCore::start() {
     SessionStarted started;
     started.session_id = self.id_;
     started.engines = self.engines_.status;
-    for (const auto& note : self.engines_.status) {
-      // A missing LLM or TTS is described below with its consequence and fix; an optional engine that is
-      // simply not configured (embeddings) degrades nothing.
-      const bool described_below =
-          (note.kind == "llm" && !self.engines_.llm) || (note.kind == "tts" && !self.engines_.tts);
-      if (note.state != "ready" && note.state != "absent" && !described_below) {
-        std::string line = note.kind + ": " + note.state;
-        if (!note.detail.empty()) {
-          line += " - " + note.detail;
-        }
-        started.degraded.push_back(std::move(line));
-      }
-    }
-    if (!self.engines_.llm) {
-      started.degraded.push_back("llm: no language model installed - answers come from your documents only; run: " +
-                                 self.engines_.llm_install_command);
-    }
-    if (!self.engines_.tts) {
-      started.degraded.push_back("tts: no text-to-speech engine - replies arrive as text only; set engines.tts");
-    }
+    started.degraded = degraded_lines(self.engines_);
     started.input_sample_rate_hz = self.active_.input_sample_rate_hz;
     started.output_sample_rate_hz = self.active_.output_sample_rate_hz;
     self.emit(std::move(started));

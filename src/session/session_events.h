@@ -20,16 +20,18 @@ std::string_view state_name(AgentState state);  // "idle", "listening", "user_sp
 
 // One engine as the session sees it (from the engine status board).
 struct EngineNote {
-  std::string kind;    // "vad", "stt", "llm", "tts", "embeddings"
-  std::string url;     // redacted; empty when none is configured
-  std::string state;   // "ready", "degraded", "absent", "loading", "failed"
-  std::string detail;  // why it is degraded and what fixes it
+  std::string kind;          // "vad", "stt", "llm", "tts", "embeddings"
+  std::string url;           // redacted; empty when none is configured
+  std::string state;         // "ready", "degraded", "absent", "loading", "failed"
+  std::string detail;        // why it is degraded and what fixes it
+  std::string label = {};    // what the engine does, for people: "Voice detection"
+  std::string summary = {};  // a short phrase for people: "basic (the Silero model is not installed)"
 };
 
 struct SessionStarted {
   std::string session_id;
   std::vector<EngineNote> engines;
-  std::vector<std::string> degraded;  // one readable line per missing or failed engine, with the fix
+  std::vector<std::string> degraded;  // one short line per missing or failed engine, for people
   int input_sample_rate_hz = 0;
   int output_sample_rate_hz = 0;
 };

@@ -149,7 +149,8 @@ void SessionCore::on_context(TurnId turn, std::vector<Passage> passages, std::st
     log::warn("context retrieval failed; answering without it", {{"session_id", id_}, {"error", error}});
   }
   reply->passages = number_passages(std::move(passages));
-  if (!reply->passages.empty()) {
+  // Without a language model only the passage read out is a source; answer_without_llm() cites it.
+  if (!reply->passages.empty() && engines_.llm) {
     emit(Citations{turn, citations_for(reply->passages)});
   }
   generate(*reply);
@@ -212,12 +213,22 @@ void SessionCore::answer_without_llm(Reply& reply) {
   std::string answer;
   if (!reply.passages.empty()) {
     try {
-      answer = engines_.context->speakable_answer(reply.passages.front());
+      answer = engines_.context->speakable_answer(reply.user_text, reply.passages.front());
     } catch (const std::exception& e) {
       log::warn("could not make an answer from the knowledge base", {{"session_id", id_}, {"error", e.what()}});
     }
   }
-  if (answer.empty()) {
+  if (!answer.empty()) {
+    emit(Citations{reply.turn, citations_for({reply.passages.front()})});
+  } else if (engines_.context) {
+    // A passage that only shares a word with the question is not read out as if it answered it.
+    emit(SessionError{reply.turn, "no_llm", "no language model is installed, and no document answers this question",
+                      "install one with: " + engines_.llm_install_command});
+    answer =
+        "I found nothing about that in your documents, and no language model is installed to answer it "
+        "otherwise. To install one, run: " +
+        engines_.llm_install_command + ".";
+  } else {
     emit(SessionError{reply.turn, "no_llm", "no language model is installed, so questions cannot be answered yet",
                       "install one with: " + engines_.llm_install_command});
     answer = "I can't answer questions yet because no language model is installed. To install one, run: " +

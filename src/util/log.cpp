@@ -217,18 +217,20 @@ Format parse_format(std::string_view name) {
 }
 
 void init(Level level, Format format, std::ostream* output) {
-  const bool to_terminal = output == nullptr && isatty(STDOUT_FILENO) != 0;
+  // Logs go to stderr for every command: stdout carries only a command's result (a transcript, one JSON
+  // document), so `localvoice transcribe a.wav > out.txt` and `... --json | jq` see nothing else.
+  const bool to_terminal = output == nullptr && isatty(STDERR_FILENO) != 0;
   const bool json = format == Format::json || (format == Format::automatic && !to_terminal);
   auto logger = spdlog::get("localvoice");
   if (!logger) {
-    logger = spdlog::stdout_logger_mt("localvoice");
+    logger = spdlog::stderr_logger_mt("localvoice");
     spdlog::set_default_logger(logger);
   }
   if (output != nullptr) {
     logger->sinks() = {std::make_shared<spdlog::sinks::ostream_sink_mt>(*output)};
   } else if (logger->sinks().size() != 1 ||
-             dynamic_cast<spdlog::sinks::stdout_sink_mt*>(logger->sinks().front().get()) == nullptr) {
-    logger->sinks() = {std::make_shared<spdlog::sinks::stdout_sink_mt>()};
+             dynamic_cast<spdlog::sinks::stderr_sink_mt*>(logger->sinks().front().get()) == nullptr) {
+    logger->sinks() = {std::make_shared<spdlog::sinks::stderr_sink_mt>()};
   }
   if (json) {
     logger->set_formatter(std::make_unique<JsonFormatter>());

@@ -1,4 +1,4 @@
-// Structured logging: JSON lines when stdout is not a terminal, readable lines when it is.
+// Structured logging to stderr: JSON lines when stderr is not a terminal, readable lines when it is.
 #pragma once
 
 #include <cstdint>
@@ -36,7 +36,7 @@ std::string_view level_name(Level level);
 // Parses "auto", "json" or "text"; throws lv::Error otherwise.
 Format parse_format(std::string_view name);
 
-// Configures the process logger: to stdout, or to `output` when given (automatic then means JSON).
+// Configures the process logger: to stderr, or to `output` when given (automatic then means JSON).
 // Safe to call again, e.g. after the config is loaded.
 void init(Level level, Format format = Format::automatic, std::ostream* output = nullptr);
 

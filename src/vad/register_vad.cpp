@@ -55,7 +55,8 @@ void register_vad_engines(engine::EngineRegistry<VadEngine>& registry, const Vad
         settings.options = vad_options_from_url(url);
         return std::make_shared<EnergyVad>(settings);
       });
-  registry.add({"silero", engine::EngineFamily::embedded, "Silero VAD v5 on onnxruntime", "silero:"},
+  // Turn-taking cannot work without a VAD: a missing Silero model falls back to the model-free detector.
+  registry.add({"silero", engine::EngineFamily::embedded, "Silero VAD v5 on onnxruntime", "silero:", "energy:"},
                [options](const engine::EngineUrl& url) -> VadEnginePtr {
                  if (url.is_http() || (url.is_name() && url.spec != "v5")) {
                    throw Error("silero: takes no name or server ('" + url.redacted() + "')",

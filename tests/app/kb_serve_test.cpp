@@ -27,18 +27,20 @@ class KbServeTest : public ::testing::Test {
   std::unique_ptr<test::Subprocess> start_server(std::uint16_t& port) {
     auto server = std::make_unique<test::Subprocess>(
         std::vector<std::string>{test::program_path().string(), "serve", "--port", "0", "--vad", "energy:"},
-        std::map<std::string, std::string>{{"HOME", home_.path().string()},
-                                           {"XDG_CONFIG_HOME", (home_.path() / "config").string()},
-                                           {"XDG_DATA_HOME", (home_.path() / "data").string()},
-                                           {"XDG_CACHE_HOME", (home_.path() / "cache").string()},
-                                           {"LOCALVOICE_LOG_FORMAT", "json"}});
-    const auto listening = server->wait_for_line(
+        std::map<std::string, std::string>{
+            {"HOME", home_.path().string()},
+            {"HF_HUB_OFFLINE", "1"},  // tests reach only loopback: the first run's model download stays off
+            {"XDG_CONFIG_HOME", (home_.path() / "config").string()},
+            {"XDG_DATA_HOME", (home_.path() / "data").string()},
+            {"XDG_CACHE_HOME", (home_.path() / "cache").string()},
+            {"LOCALVOICE_LOG_FORMAT", "json"}});
+    const auto listening = server->wait_for_log_line(
         [](const std::string& l) { return l.find("\"msg\":\"listening\"") != std::string::npos; }, 60s);
     if (!listening) {
       return server;
     }
     port = json::parse(*listening)["port"].get<std::uint16_t>();
-    ready_line_ = server->wait_for_line(
+    ready_line_ = server->wait_for_log_line(
         [](const std::string& l) { return l.find("\"msg\":\"knowledge base ready\"") != std::string::npos; }, 60s);
     return server;
   }

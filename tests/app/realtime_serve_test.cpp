@@ -30,13 +30,15 @@ class Server {
     process_ = std::make_unique<test::Subprocess>(
         std::vector<std::string>{test::program_path().string(), "serve", "--port", "0", "--vad", "energy:", "--stt",
                                  "pocketsphinx:en-us", "--tts", "flite:slt", "--llm", "llama:" + model.string()},
-        std::map<std::string, std::string>{{"HOME", home.string()},
-                                           {"XDG_CONFIG_HOME", (home / "config").string()},
-                                           {"XDG_DATA_HOME", (home / "data").string()},
-                                           {"XDG_CACHE_HOME", (home / "cache").string()},
-                                           {"LOCALVOICE_LOG_FORMAT", "json"},
-                                           {"LOCALVOICE_SESSION_MAX_REPLY_TOKENS", "12"}});
-    const auto line = process_->wait_for_line(
+        std::map<std::string, std::string>{
+            {"HOME", home.string()},
+            {"HF_HUB_OFFLINE", "1"},  // tests reach only loopback: the first run's model download stays off
+            {"XDG_CONFIG_HOME", (home / "config").string()},
+            {"XDG_DATA_HOME", (home / "data").string()},
+            {"XDG_CACHE_HOME", (home / "cache").string()},
+            {"LOCALVOICE_LOG_FORMAT", "json"},
+            {"LOCALVOICE_SESSION_MAX_REPLY_TOKENS", "12"}});
+    const auto line = process_->wait_for_log_line(
         [](const std::string& l) { return l.find("\"msg\":\"listening\"") != std::string::npos; },
         std::chrono::seconds(60));
     if (!line) {

@@ -22,6 +22,7 @@ class ServeCommandTest : public ::testing::Test {
   std::map<std::string, std::string> env() const {
     // A private home so no user config or data is touched, and JSON logs for the test to read.
     return {{"HOME", home_.path().string()},
+            {"HF_HUB_OFFLINE", "1"},  // tests reach only loopback: the first run's model download stays off
             {"XDG_CONFIG_HOME", (home_.path() / "config").string()},
             {"XDG_DATA_HOME", (home_.path() / "data").string()},
             {"XDG_CACHE_HOME", (home_.path() / "cache").string()},
@@ -31,9 +32,9 @@ class ServeCommandTest : public ::testing::Test {
 
   // Starts `serve` on a free port and returns the port it reports.
   std::uint16_t start(Subprocess& process) {
-    const auto line =
-        process.wait_for_line([](const std::string& l) { return l.find("\"msg\":\"listening\"") != std::string::npos; },
-                              std::chrono::seconds(20));
+    const auto line = process.wait_for_log_line(
+        [](const std::string& l) { return l.find("\"msg\":\"listening\"") != std::string::npos; },
+        std::chrono::seconds(20));
     if (!line) {
       ADD_FAILURE() << "server did not report listening; stderr:\n" << process.stderr_text();
       return 0;
@@ -72,7 +73,7 @@ TEST_F(ServeCommandTest, ServesHealthAndStopsOnSigtermWithOpenWebSocket) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(6));
   EXPECT_EQ(closed.get(), 1001);
   // Logs are JSON lines carrying request ids.
-  const std::string out = process.stdout_text();
+  const std::string out = process.stderr_text();
   EXPECT_NE(out.find("\"request_id\":"), std::string::npos);
   EXPECT_NE(out.find("\"msg\":\"stopped\""), std::string::npos);
 }

@@ -30,11 +30,12 @@ class ServeEnginesTest : public ::testing::Test {
         {lv::test::program_path().string(), "serve", "--port", "0", "--vad", "energy:", "--stt", "pocketsphinx:en-us",
          "--tts", "flite:slt", "--llm", "llama:" + model.string()},
         {{"HOME", home_->path().string()},
+         {"HF_HUB_OFFLINE", "1"},  // tests reach only loopback: the first run's model download stays off
          {"XDG_CONFIG_HOME", (home_->path() / "config").string()},
          {"XDG_DATA_HOME", (home_->path() / "data").string()},
          {"XDG_CACHE_HOME", (home_->path() / "cache").string()},
          {"LOCALVOICE_LOG_FORMAT", "json"}});
-    const auto line = server_->wait_for_line(
+    const auto line = server_->wait_for_log_line(
         [](const std::string& l) { return l.find("\"msg\":\"listening\"") != std::string::npos; },
         std::chrono::seconds(60));
     if (!line) {

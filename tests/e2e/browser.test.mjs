@@ -265,7 +265,7 @@ try {
     'an answer without a language model',
     () => window.__localvoice.conversation.turns.find((t) => t.typed && t.status !== null),
     null,
-    20000,
+    60000, // the reply is the spoken install advice, read out in full before response.done
   );
   assert.ok(answer.replyText || answer.sentences.length || answer.heardText, 'the degraded session still answers');
   assert.match(await page2.textContent('#transcript'), /models pull/, 'the page says how to install a model');

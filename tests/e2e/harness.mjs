@@ -136,7 +136,18 @@ export function buildUi(outDir) {
 }
 
 // Starts `localvoice serve` on port 0 and resolves once its "listening" log line names the port.
-export async function startServer({ program, dataDir, webRoot, llm, extraArgs = [], logFile }) {
+// `env`: variables added to (or, when undefined, removed from) the server's environment. The server starts
+// with --offline unless `online` (it would otherwise fetch the recommended models in the background).
+export async function startServer({
+  program,
+  dataDir,
+  webRoot,
+  llm,
+  extraArgs = [],
+  logFile,
+  env: extraEnv = {},
+  online = false,
+}) {
   if (!fs.existsSync(program)) throw new Error(`${program} does not exist: build the localvoice target first`);
   const args = [
     'serve',
@@ -155,9 +166,14 @@ export async function startServer({ program, dataDir, webRoot, llm, extraArgs = 
     '--tts',
     'flite:slt',
     ...(llm ? ['--llm', `llama:${llm}`] : []),
+    ...(online || extraArgs.includes('--offline') ? [] : ['--offline']),
     ...extraArgs,
   ];
   const env = { ...process.env, XDG_CONFIG_HOME: path.join(dataDir, 'config') };
+  for (const [name, value] of Object.entries(extraEnv)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
   const child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = logFile ? fs.createWriteStream(logFile) : null;
   const lines = [];

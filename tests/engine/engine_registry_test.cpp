@@ -119,5 +119,35 @@ TEST(EngineRegistryTest, FactoryErrorPassesThroughUnchanged) {
   }
 }
 
+TEST(EngineRegistryFallback, UsesTheRegisteredFallbackWhenTheEngineCannotBeCreated) {
+  EngineRegistry<FakeEngine> registry(EngineKind::vad);
+  registry.add({"plain", EngineFamily::embedded, "needs nothing", "plain:"},
+               [](const EngineUrl&) { return std::make_shared<EchoEngine>("plain"); });
+  registry.add({"model", EngineFamily::embedded, "needs a model file", "model:", "plain:"},
+               [](const EngineUrl& url) -> std::shared_ptr<FakeEngine> {
+                 if (url.spec != "present") {
+                   throw Error("model:" + url.spec + " is not installed", "pull it");
+                 }
+                 return std::make_shared<EchoEngine>("model");
+               });
+  const auto fine = registry.create_or_fallback(parse_engine_url("model:present"));
+  EXPECT_EQ(fine.engine->describe(), "model");
+  EXPECT_EQ(fine.url, "model:present");
+  EXPECT_TRUE(fine.fallback_reason.empty());
+
+  const auto fallen = registry.create_or_fallback(parse_engine_url("model:gone"));
+  EXPECT_EQ(fallen.engine->describe(), "plain");
+  EXPECT_EQ(fallen.url, "plain:");
+  EXPECT_NE(fallen.fallback_reason.find("model:gone is not installed"), std::string::npos) << fallen.fallback_reason;
+}
+
+TEST(EngineRegistryFallback, WithoutAFallbackTheErrorPassesThrough) {
+  EngineRegistry<FakeEngine> registry(EngineKind::stt);
+  registry.add({"model", EngineFamily::embedded, "needs a model file", "model:"},
+               [](const EngineUrl&) -> std::shared_ptr<FakeEngine> { throw Error("broken", "fix it"); });
+  EXPECT_THROW((void)registry.create_or_fallback(parse_engine_url("model:x")), Error);
+  EXPECT_THROW((void)registry.create_or_fallback(parse_engine_url("unknown:x")), Error);
+}
+
 }  // namespace
 }  // namespace lv::engine

@@ -33,6 +33,20 @@ TEST(Router, HeadUsesGetRoutes) {
   EXPECT_NE(router.match("HEAD", "/health").route, nullptr);
 }
 
+TEST(Router, AddingARouteAgainReplacesItAndKeepsTheOldOneAlive) {
+  Router router;
+  router.add("POST", "/v1/audio/speech", [](const HttpRequest&) { return HttpResponse::text("flite"); });
+  const Route* before = router.match("POST", "/v1/audio/speech").route;
+  ASSERT_NE(before, nullptr);
+  // An engine swapped in at run time mounts its routes again.
+  router.add("POST", "/v1/audio/speech", [](const HttpRequest&) { return HttpResponse::text("piper"); });
+  const Route* after = router.match("POST", "/v1/audio/speech").route;
+  ASSERT_NE(after, nullptr);
+  EXPECT_EQ(Router::invoke(*after, HttpRequest{}).body, "piper");
+  // A request that matched before the swap still finishes with the handler it matched.
+  EXPECT_EQ(Router::invoke(*before, HttpRequest{}).body, "flite");
+}
+
 TEST(Router, ErrorResponseHasOpenAiShape) {
   const auto response = error_response(404, "nothing here", "invalid_request_error", "not_found");
   EXPECT_EQ(response.status, 404);

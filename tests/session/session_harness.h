@@ -141,7 +141,9 @@ class FakeContext final : public ContextProvider {
   std::vector<Passage> passages;
   std::chrono::milliseconds delay{0};
   std::vector<Passage> retrieve(std::string_view query, std::stop_token stop) override;
-  std::string speakable_answer(const Passage& passage) override { return "From your notes: " + passage.text; }
+  std::string speakable_answer(std::string_view, const Passage& passage) override {
+    return "From your notes: " + passage.text;
+  }
 };
 
 class FakeHistory final : public history::HistoryRecorder {

@@ -114,7 +114,7 @@ TEST_F(VoiceSessionTest, WithoutATtsEngineRepliesAreTextAndTheSessionSaysSo) {
   open(test::fast_options(), with);
   const auto started = log.all<SessionStarted>().at(0);
   ASSERT_EQ(started.degraded.size(), 1U);
-  EXPECT_THAT(started.degraded[0], ::testing::HasSubstr("tts"));
+  EXPECT_EQ(started.degraded[0], "Spoken replies: off - replies arrive as text only");
   session->push_text("hello");
   ASSERT_TRUE(wait_done(1));
   EXPECT_TRUE(log.all<ReplyAudio>().empty());
@@ -127,7 +127,7 @@ TEST_F(VoiceSessionTest, WithoutALanguageModelTheKnowledgeBaseAnswers) {
   context->passages = {{"", "notes/wifi.md", "Network", "The wifi password is on the router.", 0.9}};
   with.context = context;
   open(test::fast_options(), with);
-  EXPECT_THAT(log.all<SessionStarted>().at(0).degraded.at(0), ::testing::HasSubstr("models pull"));
+  EXPECT_THAT(log.all<SessionStarted>().at(0).degraded.at(0), ::testing::HasSubstr("Language model: not installed"));
   session->push_text("what is the wifi password");
   ASSERT_TRUE(wait_done(1));
   const auto citations = log.all<Citations>();

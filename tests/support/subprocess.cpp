@@ -122,18 +122,18 @@ void Subprocess::drain(bool block_until_eof) {
   }
 }
 
-std::optional<std::string> Subprocess::wait_for_line(const std::function<bool(const std::string&)>& predicate,
-                                                     std::chrono::milliseconds timeout) {
+std::optional<std::string> Subprocess::wait_for_log_line(const std::function<bool(const std::string&)>& predicate,
+                                                         std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     drain(false);
     for (;;) {
-      const auto newline = out_.find('\n', out_consumed_);
+      const auto newline = err_.find('\n', err_consumed_);
       if (newline == std::string::npos) {
         break;
       }
-      std::string line = out_.substr(out_consumed_, newline - out_consumed_);
-      out_consumed_ = newline + 1;
+      std::string line = err_.substr(err_consumed_, newline - err_consumed_);
+      err_consumed_ = newline + 1;
       if (predicate(line)) {
         return line;
       }
@@ -141,14 +141,14 @@ std::optional<std::string> Subprocess::wait_for_line(const std::function<bool(co
     if (std::chrono::steady_clock::now() >= deadline) {
       return std::nullopt;
     }
-    pollfd fds[1] = {{out_fd_, POLLIN, 0}};
+    pollfd fds[1] = {{err_fd_, POLLIN, 0}};
     poll(fds, 1, 20);
     int status = 0;
     if (!exit_code_ && waitpid(pid_, &status, WNOHANG) == pid_) {
       exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       drain(true);
     }
-    if (exit_code_ && out_.find('\n', out_consumed_) == std::string::npos) {
+    if (exit_code_ && err_.find('\n', err_consumed_) == std::string::npos) {
       return std::nullopt;
     }
   }

@@ -21,9 +21,10 @@ class Subprocess {
   Subprocess(const Subprocess&) = delete;
   Subprocess& operator=(const Subprocess&) = delete;
 
-  // Reads stdout lines until one satisfies `predicate` (returned), or the timeout passes / output ends.
-  std::optional<std::string> wait_for_line(const std::function<bool(const std::string&)>& predicate,
-                                           std::chrono::milliseconds timeout);
+  // Reads stderr (where the program logs) line by line until one satisfies `predicate` (returned), or the
+  // timeout passes / output ends.
+  std::optional<std::string> wait_for_log_line(const std::function<bool(const std::string&)>& predicate,
+                                               std::chrono::milliseconds timeout);
   void signal(int signal_number);
   // Waits for the exit; returns the exit code (128+N when killed by signal N), nullopt on timeout.
   std::optional<int> wait(std::chrono::milliseconds timeout);
@@ -40,7 +41,7 @@ class Subprocess {
   int err_fd_ = -1;
   std::string out_;
   std::string err_;
-  std::size_t out_consumed_ = 0;  // stdout already returned by wait_for_line
+  std::size_t err_consumed_ = 0;  // stderr already returned by wait_for_log_line
   std::optional<int> exit_code_;
 };
 

@@ -230,3 +230,13 @@ export function replyView(turn: Turn, audioOutput: boolean): ReplyView {
       : turn.replyText;
   return { text: text.trim(), cut: false, streaming: turn.replyStarted, failed: false };
 }
+
+// Nothing is under way: the agent listens and no reply or typed message is pending. A conversation may be
+// reconnected now (to pick up new engines) without cutting anyone off.
+export function isIdle(state: Conversation): boolean {
+  return (
+    state.agentState === 'listening' &&
+    state.pendingTyped.length === 0 &&
+    !state.turns.some((turn) => turn.replyStarted && turn.status === null)
+  );
+}

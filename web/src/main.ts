@@ -1,9 +1,21 @@
 // The page: wires the realtime session, microphone, playback and views together.
 
-import { fetchReadiness, fetchVoices } from './api';
+import { type Catalog, type EngineState, asEngines, fetchCatalog, fetchReadiness, fetchVoices, startPull } from './api';
 import { Capture, microphoneErrorMessage, microphoneUnavailableReason } from './capture';
-import { applyEvent, findTurn, markHeard, newConversation, recordTyped, replyView } from './conversation';
-import { describeDegraded, isOptionalAbsence } from './degraded';
+import { applyEvent, findTurn, isIdle, markHeard, newConversation, recordTyped, replyView } from './conversation';
+import { type BannerLine, linesFromEngines, linesFromNotes } from './degraded';
+import {
+  type Downloads,
+  type PullEvent,
+  applyPull,
+  downloadOffer,
+  downloading,
+  formatBytes,
+  newDownloads,
+  offlineAdvice,
+  planEngineBanner,
+  watchPull,
+} from './model-downloads';
 import { Playback } from './playback';
 import {
   type AudioFrame,
@@ -17,7 +29,8 @@ import { RealtimeSession, realtimeUrl } from './session';
 import { type Settings, loadSettings, saveSettings, sessionUpdate } from './settings';
 import { watchIndexing } from './kb-indexing';
 import { Banners } from './ui/banner';
-import { byId } from './ui/dom';
+import { byId, el } from './ui/dom';
+import { DownloadsView, downloadButton } from './ui/downloads-view';
 import { HistoryView } from './ui/history-view';
 import { LatencyChart } from './ui/latency-chart';
 import { SettingsDrawer } from './ui/settings-drawer';
@@ -52,6 +65,14 @@ class App {
   private readonly eventLog: string[] = []; // recent event types, for tests and debugging
   private micRms = 0;
   private sendDelayMs: number[] = []; // capture of a frame's last sample -> handed to the socket
+  private engineLines: BannerLine[] = []; // what the degraded banner says, before its Download buttons
+  private catalog: Catalog | null = null;
+  private downloads: Downloads = newDownloads();
+  private stopWatchingPull: (() => void) | null = null;
+  private pullRetries = 0;
+  private restartPending = false; // new engines are ready: reconnect once the conversation is idle
+  private restarts = 0;
+  private chartTurnBase = 0; // turns of sessions before a restart, so the latency chart keeps counting
 
   private readonly banners = new Banners();
   private readonly stateView = new StateView(byId('state'));
@@ -64,6 +85,7 @@ class App {
   private readonly pttButton = byId<HTMLButtonElement>('ptt');
   private readonly interruptButton = byId<HTMLButtonElement>('interrupt');
   private readonly announcer = byId('announcer');
+  private readonly downloadsView = new DownloadsView(() => void this.requestDownload());
 
   constructor() {
     new HistoryView();
@@ -121,6 +143,10 @@ class App {
     };
     requestAnimationFrame(tick);
     void this.watchReadiness();
+    // A download may already run (the server starts one by itself when recommended models are missing).
+    void this.refreshCatalog().then(() => {
+      if (this.catalog && this.catalog.missing.length > 0 && !this.catalog.offline) this.followPull();
+    });
     fetchVoices()
       .then((voices) => this.drawer.showVoices(voices))
       .catch(() => undefined);
@@ -140,11 +166,7 @@ class App {
         const readiness = await fetchReadiness();
         this.drawer.showEngines(readiness.engines, '');
         if (!this.sessionReady && readiness.ready) {
-          this.showDegraded(
-            readiness.engines
-              .filter((e) => e.state !== 'ready')
-              .map((e) => `${e.kind}: ${e.state}${e.detail ? ` - ${e.detail}` : ''}`),
-          );
+          this.showEngineLines(linesFromEngines(readiness.engines));
         } else if (!this.sessionReady) {
           this.banners.set('engines', 'info', ['The speech engines are still loading; Start will work in a moment.']);
         }
@@ -158,10 +180,193 @@ class App {
     }
   }
 
-  // Missing or failed engines, readable; optional ones that are simply not configured show in Settings only.
+  // Missing or failed engines, one short line each; optional ones that are simply not configured show in
+  // Settings only.
   private showDegraded(notes: string[]): void {
-    const lines = notes.filter((line) => !isOptionalAbsence(line)).map(describeDegraded);
+    this.showEngineLines(linesFromNotes(notes));
+  }
+
+  private showEngineLines(lines: BannerLine[]): void {
+    this.engineLines = lines;
+    this.renderEngineBanner();
+  }
+
+  // The degraded banner and the settings drawer's offer, from the engine lines, the catalog and the download.
+  private renderEngineBanner(): void {
+    const size = this.catalog && this.catalog.missingBytes > 0 ? ` (${formatBytes(this.catalog.missingBytes)})` : '';
+    const title = `Download recommended models${size}`;
+    const planned = planEngineBanner(this.engineLines, this.catalog, this.downloads);
+    const lines = planned.map((line) => {
+      const p = el('p', { class: 'engine-line' }, line.text);
+      if (line.download === 'button') {
+        p.append(
+          ' — ',
+          downloadButton(
+            this.engineLines.length === planned.length ? 'Download' : title,
+            title,
+            () => void this.requestDownload(),
+          ),
+        );
+      } else if (line.download === 'downloading') {
+        p.append(' — ', el('span', { class: 'muted' }, 'downloading…'));
+      }
+      return p;
+    });
     this.banners.set('engines', 'warning', lines.length > 0 ? ['Running with fewer features:', ...lines] : []);
+    const offer = downloadOffer(this.catalog, this.downloads);
+    this.drawer.showDownloadOffer(
+      offer === 'button'
+        ? downloadButton(title, title, () => void this.requestDownload())
+        : offer === 'offline' && this.catalog
+          ? el('p', { class: 'muted' }, offlineAdvice(this.catalog))
+          : offer === 'downloading'
+            ? el('p', { class: 'muted' }, 'Downloading the recommended models…')
+            : null,
+    );
+  }
+
+  private async refreshCatalog(): Promise<void> {
+    try {
+      this.catalog = await fetchCatalog();
+    } catch {
+      return; // a server without the catalog endpoint: no Download button
+    }
+    this.renderEngineBanner();
+  }
+
+  // The Download button: ask the server to fetch the recommended profile, then follow its progress.
+  private async requestDownload(): Promise<void> {
+    if (downloading(this.downloads)) return;
+    this.onPull({ type: 'requested', profile: this.catalog?.profile, missing: this.catalog?.missing ?? [] });
+    let answer;
+    try {
+      answer = await startPull(this.catalog?.profile || undefined);
+    } catch (error) {
+      this.onPull({
+        type: 'error',
+        message: `The server could not be asked to download (${(error as Error).message}).`,
+        fix: 'check that `localvoice serve` is running, then try again',
+      });
+      return;
+    }
+    if (answer.state === 'refused') {
+      const offline = answer.code === 'offline';
+      this.onPull({
+        type: 'error',
+        message: offline ? 'This server does not download models (it runs offline).' : answer.message,
+        fix: offline ? 'start LocalVoice without --offline (and without HF_HUB_OFFLINE=1)' : undefined,
+      });
+      return;
+    }
+    if (answer.state === 'done') {
+      this.onPull({ type: 'done', profile: answer.profile });
+      return;
+    }
+    this.onPull({ type: 'requested', profile: answer.profile, missing: answer.missing });
+    this.pullRetries = 0;
+    this.followPull();
+  }
+
+  private followPull(): void {
+    if (this.stopWatchingPull) return;
+    this.stopWatchingPull = watchPull(
+      (event) => {
+        if (event.type === 'idle' || event.type === 'done' || event.type === 'error') this.stopWatchingPull = null;
+        this.onPull(event);
+        // Asked, but the server had not begun when the stream opened: look again shortly.
+        if (event.type === 'idle' && this.downloads.phase === 'starting') this.retryFollow();
+      },
+      () => {
+        this.stopWatchingPull = null;
+        if (downloading(this.downloads)) this.retryFollow();
+      },
+    );
+  }
+
+  private retryFollow(): void {
+    if (this.pullRetries++ > 30) {
+      this.onPull({ type: 'error', message: 'Lost track of the download.', fix: 'reload the page to see how it went' });
+      return;
+    }
+    setTimeout(() => this.followPull(), 1000);
+  }
+
+  private onPull(event: PullEvent): void {
+    this.downloads = applyPull(this.downloads, event);
+    this.showDownloads();
+    this.renderEngineBanner();
+    if (event.type === 'done') {
+      this.announce('The recommended models are ready.');
+      // The server swaps the new engines in after the download: read what it has now, and again shortly.
+      for (const delayMs of [0, 1500, 5000]) setTimeout(() => void this.refreshEngines(), delayMs);
+    }
+  }
+
+  private showDownloads(): void {
+    const note =
+      this.restarts > 0
+        ? 'This conversation uses them now.'
+        : this.session
+          ? 'They come into use as soon as the server has loaded them.'
+          : 'Press Start to use them.';
+    this.downloadsView.show(this.downloads, this.catalog?.models ?? [], note);
+  }
+
+  private async refreshEngines(): Promise<void> {
+    await this.refreshCatalog();
+    if (this.sessionReady) return; // the session's own notes (and engines.updated) speak for it
+    try {
+      const readiness = await fetchReadiness();
+      this.drawer.showEngines(readiness.engines, '');
+      if (readiness.ready) this.showEngineLines(linesFromEngines(readiness.engines));
+    } catch {
+      // the server went away; watchReadiness said so at start-up, the connection banner does later
+    }
+  }
+
+  // The server swapped downloaded engines in: show them, and reconnect so this conversation uses them.
+  private onEnginesUpdated(engines: EngineState[], message: string): void {
+    this.drawer.showEngines(engines, '');
+    this.showEngineLines(linesFromEngines(engines));
+    void this.refreshCatalog();
+    if (message) this.announce(message);
+    if (this.canRestart()) {
+      this.restartSession();
+    } else {
+      this.restartPending = true;
+      this.banners.set('engines-updated', 'info', ['New models are ready — they apply when this reply finishes.']);
+    }
+  }
+
+  private canRestart(): boolean {
+    return this.sessionReady && !this.pttHeld && isIdle(this.conversation);
+  }
+
+  // A new session on the same page: the microphone stays open (no new permission), the transcript so far
+  // stays on screen, turn numbers start again with the new session.
+  private restartSession(): void {
+    this.restartPending = false;
+    const old = this.session;
+    if (!old) return;
+    this.restarts++;
+    this.banners.set('engines-updated', 'info', ['New models are ready — reconnecting to use them…']);
+    this.session = null;
+    this.sessionReady = false;
+    old.close();
+    this.replyTurn = 0;
+    this.clearedTurn = 0;
+    this.cancelledTurn = 0;
+    this.capturedFrames = 0;
+    this.settingsPending = false;
+    this.transcript.archive();
+    this.chartTurnBase += Math.max(0, ...this.conversation.turns.map((turn) => turn.id));
+    const audioOutput = this.conversation.audioOutput;
+    this.conversation = newConversation();
+    this.conversation.audioOutput = audioOutput;
+    // The reply player orders audio by turn number: the new session's turns need a fresh one.
+    this.playback?.close();
+    this.playback = null;
+    void this.connect();
   }
 
   private async start(withMic: boolean): Promise<void> {
@@ -169,6 +374,13 @@ class App {
     this.closingOnPurpose = false;
     this.stateView.show('connecting');
     // Both audio contexts are made inside the click, where browsers allow audio to start.
+    await this.connect();
+    if (withMic) await this.openMic();
+  }
+
+  // Opens the realtime session and the reply player. Events of a session that is no longer the current one
+  // (closed by a restart) are ignored.
+  private async connect(): Promise<void> {
     const playback = Playback.create(OUTPUT_SAMPLE_RATE_HZ, {
       onStarted: () => undefined,
       onReached: (turnId, seq) => {
@@ -177,15 +389,27 @@ class App {
       onPlayout: (turnId, seq) => this.session?.send({ type: 'output_audio.playout', turn_id: turnId, seq }),
       onDrained: () => undefined,
     });
-    this.session = new RealtimeSession(realtimeUrl(window.location), {
+    const session: RealtimeSession = new RealtimeSession(realtimeUrl(window.location), {
       onOpen: () => undefined,
-      onEvent: (event) => this.onEvent(event),
-      onAudio: (frame) => this.onAudio(frame),
-      onClose: (code, reason) => this.onClose(code, reason),
+      onEvent: (event) => {
+        if (this.session === session) this.onEvent(event);
+      },
+      onAudio: (frame) => {
+        if (this.session === session) this.onAudio(frame);
+      },
+      onClose: (code, reason) => {
+        if (this.session === session) this.onClose(code, reason);
+      },
       onProblem: (message) => console.warn('localvoice:', message),
     });
+    this.session = session;
     try {
-      this.playback = await playback;
+      const player = await playback;
+      if (this.session !== session) {
+        player.close(); // stopped or restarted meanwhile
+        return;
+      }
+      this.playback = player;
       this.conversation.audioOutput = true;
     } catch (error) {
       this.conversation.audioOutput = false;
@@ -193,7 +417,6 @@ class App {
         `Replies will be shown as text only: audio output failed (${(error as Error).message}).`,
       ]);
     }
-    if (withMic) await this.openMic();
   }
 
   private async openMic(): Promise<void> {
@@ -257,8 +480,10 @@ class App {
         const outputRate = session.output_audio_format?.sample_rate_hz;
         if (outputRate) this.playback?.setInputRate(outputRate);
         this.showDegraded(Array.isArray(session.degraded) ? session.degraded : []);
+        this.banners.set('engines-updated', 'info', []);
+        if (this.restarts > 0) this.showDownloads();
         this.drawer.showSession(session);
-        if (session.engines) this.drawer.showEngines(session.engines, session.version ?? '');
+        if (session.engines) this.drawer.showEngines(asEngines(session.engines), session.version ?? '');
         this.stateView.show('idle');
         for (const text of this.outbox.splice(0)) this.session?.send(textMessage(text));
         break;
@@ -298,8 +523,12 @@ class App {
         break;
       }
       case 'turn.metrics':
-        if (event.metrics) this.chart.add(event.turn_id, event.metrics);
+        if (event.metrics) this.chart.add(this.chartTurnBase + event.turn_id, event.metrics);
         break;
+      case 'engines.updated':
+        this.onEnginesUpdated(asEngines(event.engines), typeof event.message === 'string' ? event.message : '');
+        return; // may have replaced the session: nothing below applies to it
+
       case 'error': {
         const error = event.error;
         if (error?.code === 'session_not_ready') {
@@ -315,6 +544,7 @@ class App {
         break;
       }
     }
+    if (this.restartPending && this.canRestart()) this.restartSession();
   }
 
   private dropReplyAudio(turnId: number): void {
@@ -396,6 +626,8 @@ class App {
 
   private stop(): void {
     this.closingOnPurpose = true;
+    this.restartPending = false;
+    this.banners.set('engines-updated', 'info', []);
     this.session?.close();
     this.teardown();
     this.stateView.show('offline');
@@ -464,6 +696,15 @@ class App {
         },
         get sendDelayMs() {
           return app.sendDelayMs.slice();
+        },
+        get downloads() {
+          return app.downloads;
+        },
+        get catalog() {
+          return app.catalog;
+        },
+        get restarts() {
+          return app.restarts;
         },
         ping: () => app.session?.ping() ?? Promise.reject(new Error('not connected')),
       },

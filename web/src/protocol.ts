@@ -15,6 +15,7 @@ export interface EngineNote {
   url: string;
   state: string;
   detail: string;
+  summary?: string; // short and human: "not installed", "basic (the Silero model is not installed)"
 }
 
 export interface TurnDetection {
@@ -91,6 +92,8 @@ export type ServerEvent =
       response: { status: ReplyStatus; text?: string; generated_text?: string };
     }
   | { type: 'turn.metrics'; turn_id: number; metrics: TurnMetrics }
+  // Downloaded models were swapped in on the server: sessions opened from now on use them.
+  | { type: 'engines.updated'; engines?: EngineNote[]; message?: string }
   | { type: 'error'; error: ErrorInfo };
 
 export type ClientEvent =

@@ -152,3 +152,28 @@ describe('conversation reducer', () => {
     expect(state.turns.map((t) => t.id)).toEqual([2, 5]);
   });
 });
+
+import { isIdle } from '../src/conversation';
+
+describe('isIdle (when new engines may reconnect the conversation)', () => {
+  const listening: ServerEvent = { type: 'agent.state', state: 'listening' };
+  it('is idle when the agent listens and nothing is pending', () => {
+    expect(isIdle(play([voiced, listening]))).toBe(true);
+    expect(isIdle(play([voiced]))).toBe(false); // agent state not known yet
+  });
+
+  it('is not idle while a reply runs or the user speaks', () => {
+    expect(isIdle(play([voiced, { type: 'agent.state', state: 'thinking', turn_id: 1 }]))).toBe(false);
+    expect(isIdle(play([voiced, { type: 'agent.state', state: 'user_speaking', turn_id: 1 }]))).toBe(false);
+    const replying = play([voiced, { type: 'response.created', turn_id: 1 }, listening]);
+    expect(isIdle(replying)).toBe(false); // the reply has not finished
+    applyEvent(replying, { type: 'response.done', turn_id: 1, response: { status: 'completed' } });
+    expect(isIdle(replying)).toBe(true);
+  });
+
+  it('is not idle while a typed message waits for its turn', () => {
+    const state = play([voiced, listening]);
+    recordTyped(state, 'hello');
+    expect(isIdle(state)).toBe(false);
+  });
+});

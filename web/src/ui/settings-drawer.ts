@@ -16,6 +16,7 @@ const THRESHOLDS: { key: Exclude<keyof TurnDetection, 'interrupt_response'>; id:
 export class SettingsDrawer {
   private readonly dialog = byId<HTMLDialogElement>('settings');
   private readonly form = byId<HTMLFormElement>('settings-form');
+  private offerShown = false;
 
   constructor(private readonly onSave: (settings: Settings) => void) {
     byId('settings-button').addEventListener('click', () => this.dialog.showModal());
@@ -83,10 +84,23 @@ export class SettingsDrawer {
         el('strong', {}, engine.kind),
         ` ${engine.url || '(none)'} `,
         el('span', { class: 'engine-state' }, engine.state),
+        engine.summary && engine.summary !== engine.state
+          ? el('small', { class: 'engine-summary' }, engine.summary)
+          : null,
         engine.detail ? el('small', {}, engine.detail) : null,
       ),
     );
     byId('engine-list').replaceChildren(...rows);
-    byId('engine-version').textContent = version ? `LocalVoice ${version}` : '';
+    if (version) byId('engine-version').textContent = `LocalVoice ${version}`;
+  }
+
+  // The Download button (or the advice why there is none) above the engine list; null hides it. The section
+  // opens by itself the first time there is something to do.
+  showDownloadOffer(content: HTMLElement | null): void {
+    const box = byId('engine-download');
+    box.replaceChildren(...(content ? [content] : []));
+    box.hidden = content === null;
+    if (content && !this.offerShown) byId<HTMLDetailsElement>('engine-section').open = true;
+    this.offerShown = content !== null;
   }
 }

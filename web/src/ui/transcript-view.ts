@@ -18,6 +18,11 @@ export class TranscriptView {
     this.root.querySelector('.empty')?.removeAttribute('hidden');
   }
 
+  // Keeps the entries on screen but lets go of them: a new session numbers its turns from 1 again.
+  archive(): void {
+    this.entries.clear();
+  }
+
   // Re-renders turn `id` (0: only the typed messages still waiting for their turn).
   update(state: Conversation, id: number): void {
     this.renderPending(state);
