@@ -10,6 +10,9 @@ namespace {
 constexpr double kSamplesPerMs = vad::kVadSampleRateHz / 1000.0;
 // Audio kept before speech starts: the VAD reports a start up to its own min_speech_ms (plus padding) late.
 constexpr std::int64_t kPreRollSamples = vad::kVadSampleRateHz * 3 / 2;
+// Audio before the VAD's speech start that the turn keeps: a detector fires on the first loud frame, after
+// soft onsets (h, f, s) have begun, and the recognizer needs a little silence to place the first word.
+constexpr double kOnsetPreRollMs = 250;
 // How long input must have stopped arriving before a paused turn is ended on the wall clock alone.
 constexpr double kStalledInputMs = 100;
 
@@ -82,7 +85,7 @@ std::vector<TurnSignal> TurnDetector::push(std::span<const float> samples, Clock
       long_reported_ = false;
       if (phase_ == Phase::idle) {
         phase_ = Phase::candidate;
-        turn_start_ = sample_at(at_ms);
+        turn_start_ = sample_at(at_ms - kOnsetPreRollMs);
       } else if (phase_ == Phase::paused) {
         phase_ = Phase::speaking;
         out.push_back({TurnSignal::Type::speech_resumed, at_ms, {}, 0, {}});

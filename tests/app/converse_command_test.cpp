@@ -10,7 +10,7 @@
 #include <string>
 
 #include "audio/wav.h"
-#include "llm/tiny_model.h"
+#include "llm/tiny_model_suite.h"
 #include "stt/speech_fixtures.h"
 #include "support/subprocess.h"
 #include "support/test_paths.h"
@@ -20,17 +20,8 @@ namespace {
 
 using nlohmann::json;
 
-class ConverseCommandTest : public ::testing::Test {
+class ConverseCommandTest : public test::TinyModelSuite {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new test::TempDir();
-    model_ = new std::filesystem::path(test::make_tiny_gguf(dir_->path()));
-  }
-  static void TearDownTestSuite() {
-    delete model_;
-    delete dir_;
-  }
-
   // Writes a recording: lead-in silence, then each utterance followed by `gap_s` of silence.
   static std::filesystem::path recording(const std::string& name, const std::vector<std::string>& utterances,
                                          double gap_s = 1.5) {
@@ -75,13 +66,7 @@ class ConverseCommandTest : public ::testing::Test {
     const auto it = std::find(types.begin(), types.end(), type);
     return it == types.end() ? types.size() + 1000 : static_cast<std::size_t>(it - types.begin());
   }
-
-  static test::TempDir* dir_;
-  static std::filesystem::path* model_;
 };
-
-test::TempDir* ConverseCommandTest::dir_ = nullptr;
-std::filesystem::path* ConverseCommandTest::model_ = nullptr;
 
 TEST_F(ConverseCommandTest, AFullTurnThroughRealEngines) {
   const auto input = recording("weather.wav", {"what is the weather like today"});

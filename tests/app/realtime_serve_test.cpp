@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "llm/tiny_model.h"
+#include "llm/tiny_model_suite.h"
 #include "server/realtime_client.h"
 #include "server/test_client.h"
 #include "stt/speech_fixtures.h"
@@ -68,30 +68,15 @@ class Server {
   std::uint16_t port_ = 0;
 };
 
-class RealtimeServeTest : public ::testing::Test {
+class RealtimeServeTest : public test::TinyModelSuite {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new test::TempDir();
-    model_ = new std::filesystem::path(test::make_tiny_gguf(dir_->path()));
-  }
-  static void TearDownTestSuite() {
-    delete model_;
-    delete dir_;
-  }
-
   // An utterance with lead-in and trailing silence long enough to end the turn.
   static audio::AudioBuffer utterance(const std::string& text) {
     return test::concat(test::concat(test::silence(0.3), test::flite_speech(text)), test::silence(1.2));
   }
 
   static bool is_final(const json& e) { return e["type"] == "conversation.item.input_audio_transcription.completed"; }
-
-  static test::TempDir* dir_;
-  static std::filesystem::path* model_;
 };
-
-test::TempDir* RealtimeServeTest::dir_ = nullptr;
-std::filesystem::path* RealtimeServeTest::model_ = nullptr;
 
 TEST_F(RealtimeServeTest, AFullSpokenTurnOverTheWebSocket) {
   Server server(dir_->path() / "full", *model_);

@@ -12,7 +12,7 @@
 #include <sstream>
 #include <thread>
 
-#include "llm/tiny_model.h"
+#include "llm/tiny_model_suite.h"
 #include "models/file_hash.h"
 #include "net/fixture_http_server.h"
 #include "server/realtime_client.h"
@@ -28,17 +28,8 @@ namespace http = boost::beast::http;
 
 constexpr const char* kModelPath = "/org/tiny/resolve/main/tiny.gguf";
 
-class RecommendedModelsTest : public ::testing::Test {
+class RecommendedModelsTest : public test::TinyModelSuite {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new test::TempDir();
-    model_ = new std::filesystem::path(test::make_tiny_gguf(dir_->path()));
-  }
-  static void TearDownTestSuite() {
-    delete model_;
-    delete dir_;
-  }
-
   void SetUp() override {
     // HEAD (the start-up probe) answers at once; the download itself waits until the test lets it through,
     // so that a conversation is open before the new engine arrives.
@@ -142,8 +133,6 @@ class RecommendedModelsTest : public ::testing::Test {
     return client.wait_for_type("response.done", std::chrono::seconds(60));
   }
 
-  static inline test::TempDir* dir_ = nullptr;
-  static inline std::filesystem::path* model_ = nullptr;
   test::FixtureHttpServer hub_;
   std::atomic<bool> release_{false};
   std::atomic<bool> refuse_probe_{false};

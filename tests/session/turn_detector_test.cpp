@@ -53,9 +53,9 @@ TEST_F(TurnDetectorTest, SpeechThenSilenceIsOneTurnWithItsAudio) {
   const TurnSignal& ended = signals.back();
   EXPECT_NEAR(ended.audio_ms, 1500, 80);  // the end of speech, not of the silence after it
   EXPECT_GE(ended.silence_ms, 500);
-  // The turn's audio runs from the (padded) start of speech to the end of the turn.
+  // The turn's audio runs from 250 ms before the (padded) start of speech to the end of the turn.
   const double seconds = static_cast<double>(ended.audio.size()) / 16000.0;
-  EXPECT_NEAR(seconds, 1.0 + ended.silence_ms / 1000.0, 0.1);
+  EXPECT_NEAR(seconds, 0.25 + 1.0 + ended.silence_ms / 1000.0, 0.1);
   EXPECT_FALSE(turns.in_turn());
 }
 

@@ -1,21 +1,8 @@
 // The page: wires the realtime session, microphone, playback and views together.
 
-import { type Catalog, type EngineState, asEngines, fetchCatalog, fetchReadiness, fetchVoices, startPull } from './api';
+import { type EngineState, asEngines, fetchVoices } from './api';
 import { Capture, microphoneErrorMessage, microphoneUnavailableReason } from './capture';
 import { applyEvent, findTurn, isIdle, markHeard, newConversation, recordTyped, replyView } from './conversation';
-import { type BannerLine, linesFromEngines, linesFromNotes } from './degraded';
-import {
-  type Downloads,
-  type PullEvent,
-  applyPull,
-  downloadOffer,
-  downloading,
-  formatBytes,
-  newDownloads,
-  offlineAdvice,
-  planEngineBanner,
-  watchPull,
-} from './model-downloads';
 import { Playback } from './playback';
 import {
   type AudioFrame,
@@ -29,8 +16,8 @@ import { RealtimeSession, realtimeUrl } from './session';
 import { type Settings, loadSettings, saveSettings, sessionUpdate } from './settings';
 import { watchIndexing } from './kb-indexing';
 import { Banners } from './ui/banner';
-import { byId, el } from './ui/dom';
-import { DownloadsView, downloadButton } from './ui/downloads-view';
+import { byId } from './ui/dom';
+import { EngineBanner } from './ui/engine-banner';
 import { HistoryView } from './ui/history-view';
 import { LatencyChart } from './ui/latency-chart';
 import { SettingsDrawer } from './ui/settings-drawer';
@@ -65,11 +52,6 @@ class App {
   private readonly eventLog: string[] = []; // recent event types, for tests and debugging
   private micRms = 0;
   private sendDelayMs: number[] = []; // capture of a frame's last sample -> handed to the socket
-  private engineLines: BannerLine[] = []; // what the degraded banner says, before its Download buttons
-  private catalog: Catalog | null = null;
-  private downloads: Downloads = newDownloads();
-  private stopWatchingPull: (() => void) | null = null;
-  private pullRetries = 0;
   private restartPending = false; // new engines are ready: reconnect once the conversation is idle
   private restarts = 0;
   private chartTurnBase = 0; // turns of sessions before a restart, so the latency chart keeps counting
@@ -85,7 +67,12 @@ class App {
   private readonly pttButton = byId<HTMLButtonElement>('ptt');
   private readonly interruptButton = byId<HTMLButtonElement>('interrupt');
   private readonly announcer = byId('announcer');
-  private readonly downloadsView = new DownloadsView(() => void this.requestDownload());
+  private readonly engineBanner = new EngineBanner(this.banners, this.drawer, {
+    sessionReady: () => this.sessionReady,
+    connected: () => this.session !== null,
+    restarted: () => this.restarts > 0,
+    announce: (text) => this.announce(text),
+  });
 
   constructor() {
     new HistoryView();
@@ -142,11 +129,7 @@ class App {
       requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
-    void this.watchReadiness();
-    // A download may already run (the server starts one by itself when recommended models are missing).
-    void this.refreshCatalog().then(() => {
-      if (this.catalog && this.catalog.missing.length > 0 && !this.catalog.offline) this.followPull();
-    });
+    this.engineBanner.start();
     fetchVoices()
       .then((voices) => this.drawer.showVoices(voices))
       .catch(() => undefined);
@@ -159,176 +142,9 @@ class App {
     return this.settings.mode === 'push-to-talk' && this.capture !== null && !typing;
   }
 
-  // Polls /ready until the engines are loaded; shows what is missing meanwhile.
-  private async watchReadiness(): Promise<void> {
-    for (;;) {
-      try {
-        const readiness = await fetchReadiness();
-        this.drawer.showEngines(readiness.engines, '');
-        if (!this.sessionReady && readiness.ready) {
-          this.showEngineLines(linesFromEngines(readiness.engines));
-        } else if (!this.sessionReady) {
-          this.banners.set('engines', 'info', ['The speech engines are still loading; Start will work in a moment.']);
-        }
-        if (readiness.ready) return;
-      } catch {
-        this.banners.set('engines', 'error', [
-          'The LocalVoice server is not reachable. Is `localvoice serve` running?',
-        ]);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-  }
-
-  // Missing or failed engines, one short line each; optional ones that are simply not configured show in
-  // Settings only.
-  private showDegraded(notes: string[]): void {
-    this.showEngineLines(linesFromNotes(notes));
-  }
-
-  private showEngineLines(lines: BannerLine[]): void {
-    this.engineLines = lines;
-    this.renderEngineBanner();
-  }
-
-  // The degraded banner and the settings drawer's offer, from the engine lines, the catalog and the download.
-  private renderEngineBanner(): void {
-    const size = this.catalog && this.catalog.missingBytes > 0 ? ` (${formatBytes(this.catalog.missingBytes)})` : '';
-    const title = `Download recommended models${size}`;
-    const planned = planEngineBanner(this.engineLines, this.catalog, this.downloads);
-    const lines = planned.map((line) => {
-      const p = el('p', { class: 'engine-line' }, line.text);
-      if (line.download === 'button') {
-        p.append(
-          ' — ',
-          downloadButton(
-            this.engineLines.length === planned.length ? 'Download' : title,
-            title,
-            () => void this.requestDownload(),
-          ),
-        );
-      } else if (line.download === 'downloading') {
-        p.append(' — ', el('span', { class: 'muted' }, 'downloading…'));
-      }
-      return p;
-    });
-    this.banners.set('engines', 'warning', lines.length > 0 ? ['Running with fewer features:', ...lines] : []);
-    const offer = downloadOffer(this.catalog, this.downloads);
-    this.drawer.showDownloadOffer(
-      offer === 'button'
-        ? downloadButton(title, title, () => void this.requestDownload())
-        : offer === 'offline' && this.catalog
-          ? el('p', { class: 'muted' }, offlineAdvice(this.catalog))
-          : offer === 'downloading'
-            ? el('p', { class: 'muted' }, 'Downloading the recommended models…')
-            : null,
-    );
-  }
-
-  private async refreshCatalog(): Promise<void> {
-    try {
-      this.catalog = await fetchCatalog();
-    } catch {
-      return; // a server without the catalog endpoint: no Download button
-    }
-    this.renderEngineBanner();
-  }
-
-  // The Download button: ask the server to fetch the recommended profile, then follow its progress.
-  private async requestDownload(): Promise<void> {
-    if (downloading(this.downloads)) return;
-    this.onPull({ type: 'requested', profile: this.catalog?.profile, missing: this.catalog?.missing ?? [] });
-    let answer;
-    try {
-      answer = await startPull(this.catalog?.profile || undefined);
-    } catch (error) {
-      this.onPull({
-        type: 'error',
-        message: `The server could not be asked to download (${(error as Error).message}).`,
-        fix: 'check that `localvoice serve` is running, then try again',
-      });
-      return;
-    }
-    if (answer.state === 'refused') {
-      const offline = answer.code === 'offline';
-      this.onPull({
-        type: 'error',
-        message: offline ? 'This server does not download models (it runs offline).' : answer.message,
-        fix: offline ? 'start LocalVoice without --offline (and without HF_HUB_OFFLINE=1)' : undefined,
-      });
-      return;
-    }
-    if (answer.state === 'done') {
-      this.onPull({ type: 'done', profile: answer.profile });
-      return;
-    }
-    this.onPull({ type: 'requested', profile: answer.profile, missing: answer.missing });
-    this.pullRetries = 0;
-    this.followPull();
-  }
-
-  private followPull(): void {
-    if (this.stopWatchingPull) return;
-    this.stopWatchingPull = watchPull(
-      (event) => {
-        if (event.type === 'idle' || event.type === 'done' || event.type === 'error') this.stopWatchingPull = null;
-        this.onPull(event);
-        // Asked, but the server had not begun when the stream opened: look again shortly.
-        if (event.type === 'idle' && this.downloads.phase === 'starting') this.retryFollow();
-      },
-      () => {
-        this.stopWatchingPull = null;
-        if (downloading(this.downloads)) this.retryFollow();
-      },
-    );
-  }
-
-  private retryFollow(): void {
-    if (this.pullRetries++ > 30) {
-      this.onPull({ type: 'error', message: 'Lost track of the download.', fix: 'reload the page to see how it went' });
-      return;
-    }
-    setTimeout(() => this.followPull(), 1000);
-  }
-
-  private onPull(event: PullEvent): void {
-    this.downloads = applyPull(this.downloads, event);
-    this.showDownloads();
-    this.renderEngineBanner();
-    if (event.type === 'done') {
-      this.announce('The recommended models are ready.');
-      // The server swaps the new engines in after the download: read what it has now, and again shortly.
-      for (const delayMs of [0, 1500, 5000]) setTimeout(() => void this.refreshEngines(), delayMs);
-    }
-  }
-
-  private showDownloads(): void {
-    const note =
-      this.restarts > 0
-        ? 'This conversation uses them now.'
-        : this.session
-          ? 'They come into use as soon as the server has loaded them.'
-          : 'Press Start to use them.';
-    this.downloadsView.show(this.downloads, this.catalog?.models ?? [], note);
-  }
-
-  private async refreshEngines(): Promise<void> {
-    await this.refreshCatalog();
-    if (this.sessionReady) return; // the session's own notes (and engines.updated) speak for it
-    try {
-      const readiness = await fetchReadiness();
-      this.drawer.showEngines(readiness.engines, '');
-      if (readiness.ready) this.showEngineLines(linesFromEngines(readiness.engines));
-    } catch {
-      // the server went away; watchReadiness said so at start-up, the connection banner does later
-    }
-  }
-
   // The server swapped downloaded engines in: show them, and reconnect so this conversation uses them.
   private onEnginesUpdated(engines: EngineState[], message: string): void {
-    this.drawer.showEngines(engines, '');
-    this.showEngineLines(linesFromEngines(engines));
-    void this.refreshCatalog();
+    this.engineBanner.showUpdatedEngines(engines);
     if (message) this.announce(message);
     if (this.canRestart()) {
       this.restartSession();
@@ -479,9 +295,9 @@ class App {
         this.session?.send(sessionUpdate(this.settings, INPUT_SAMPLE_RATE_HZ));
         const outputRate = session.output_audio_format?.sample_rate_hz;
         if (outputRate) this.playback?.setInputRate(outputRate);
-        this.showDegraded(Array.isArray(session.degraded) ? session.degraded : []);
+        this.engineBanner.showDegraded(Array.isArray(session.degraded) ? session.degraded : []);
         this.banners.set('engines-updated', 'info', []);
-        if (this.restarts > 0) this.showDownloads();
+        if (this.restarts > 0) this.engineBanner.showDownloads();
         this.drawer.showSession(session);
         if (session.engines) this.drawer.showEngines(asEngines(session.engines), session.version ?? '');
         this.stateView.show('idle');
@@ -494,7 +310,7 @@ class App {
           // The session came up after the engines finished loading: apply the settings now.
           this.settingsPending = false;
           this.session?.send(sessionUpdate(this.settings, INPUT_SAMPLE_RATE_HZ));
-          this.showDegraded(Array.isArray(event.session?.degraded) ? event.session.degraded : []);
+          this.engineBanner.showDegraded(Array.isArray(event.session?.degraded) ? event.session.degraded : []);
           this.banners.set('error-session_not_ready', 'info', []);
         }
         break;
@@ -698,10 +514,10 @@ class App {
           return app.sendDelayMs.slice();
         },
         get downloads() {
-          return app.downloads;
+          return app.engineBanner.downloads;
         },
         get catalog() {
-          return app.catalog;
+          return app.engineBanner.catalog;
         },
         get restarts() {
           return app.restarts;
