@@ -8,7 +8,7 @@
 //
 // usage:
 //   build/bench/stt/bench_stt_parity --export /tmp/clips      # all sets, or name one: flite
-//   node bench/web/stt_parity_browser.mjs /tmp/clips [path/to/localvoice] [--gap-s 3]
+//   node bench/web/stt_parity_browser.mjs /tmp/clips [path/to/localvoice] [--gap-s 3] [--raw-mic]
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,10 +19,12 @@ const args = process.argv.slice(2);
 const gapArg = args.indexOf('--gap-s');
 const gapS = gapArg >= 0 ? Number(args[gapArg + 1]) : 3;
 const positional = args.filter((a, i) => !a.startsWith('--') && (gapArg < 0 || i !== gapArg + 1));
+// --raw-mic: the page's microphone without the browser's noise suppression and automatic gain control.
+const rawMic = args.includes('--raw-mic');
 const clipsDir = positional[0];
 const program = positional[1] || path.join(sourceDir, 'build', 'localvoice');
 if (!clipsDir || !fs.existsSync(path.join(clipsDir, 'manifest.json'))) {
-  console.error('usage: node bench/web/stt_parity_browser.mjs CLIPS_DIR [localvoice] [--gap-s 3]');
+  console.error('usage: node bench/web/stt_parity_browser.mjs CLIPS_DIR [localvoice] [--gap-s 3] [--raw-mic]');
   console.error('make CLIPS_DIR first: build/bench/stt/bench_stt_parity --export CLIPS_DIR');
   process.exit(2);
 }
@@ -66,7 +68,14 @@ async function runSet(server, clips, temp) {
   const mic = composeMicrophone(temp, parts);
   const browser = await launchBrowser(mic.file);
   try {
-    const page = await browser.newPage();
+    const context = await browser.newContext();
+    if (rawMic) {
+      await context.addInitScript(() => {
+        const settings = { noiseSuppression: false, autoGainControl: false };
+        localStorage.setItem('localvoice.settings.v1', JSON.stringify(settings));
+      });
+    }
+    const page = await context.newPage();
     await page.goto(server.url);
     await page.waitForSelector('#start');
     await page.click('#start');
@@ -120,4 +129,4 @@ console.error('\n| set | clips | turns | browser → /v1/realtime |\n|---|---|--
 for (const [set, r] of Object.entries(results)) {
   console.error(`| ${set} | ${r.clips} | ${r.turns} | ${(100 * r.wer).toFixed(1)}% (${r.errors}/${r.words}) |`);
 }
-console.log(JSON.stringify({ benchmark: 'stt_parity_browser', gap_s: gapS, sets: results }, null, 2));
+console.log(JSON.stringify({ benchmark: 'stt_parity_browser', gap_s: gapS, raw_mic: rawMic, sets: results }, null, 2));

@@ -19,8 +19,8 @@ import {
   splitFix,
   totals,
 } from '../src/model-downloads';
+import { LLM, llmModel } from './fixtures/catalog';
 
-const LLM = 'llama:qwen2.5-1.5b-instruct-q4_k_m';
 const VAD = 'silero:v5';
 
 function catalog(over: Partial<Catalog> = {}): Catalog {
@@ -28,15 +28,7 @@ function catalog(over: Partial<Catalog> = {}): Catalog {
     profile: 'small',
     offline: false,
     models: [
-      {
-        name: LLM,
-        role: 'llm',
-        description: 'Qwen2.5 1.5B Instruct',
-        license: 'Apache-2.0',
-        sizeBytes: 1_000_000_000,
-        installed: false,
-        recommended: true,
-      },
+      llmModel,
       {
         name: VAD,
         role: 'vad',

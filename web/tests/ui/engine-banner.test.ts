@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { type Catalog, type EngineState, fetchCatalog, fetchReadiness, startPull } from '../../src/api';
 import { EngineBanner, readyNote } from '../../src/ui/engine-banner';
+import { LLM, llmModel } from '../fixtures/catalog';
 
 // The banner talks to the server only through these three; the tests answer for it.
 vi.mock('../../src/api', () => ({ fetchCatalog: vi.fn(), fetchReadiness: vi.fn(), startPull: vi.fn() }));
@@ -47,21 +48,12 @@ class FakeElement {
   }
 }
 
-const LLM = 'llama:qwen2.5-1.5b-instruct-q4_k_m';
 
 const catalog: Catalog = {
   profile: 'small',
   offline: false,
   models: [
-    {
-      name: LLM,
-      role: 'llm',
-      description: 'Qwen2.5 1.5B Instruct',
-      license: 'Apache-2.0',
-      sizeBytes: 1_000_000_000,
-      installed: false,
-      recommended: true,
-    },
+    llmModel,
   ],
   missing: [LLM],
   missingBytes: 1_000_000_000,
