@@ -126,6 +126,24 @@ struct PocketsphinxStt::Model {
   }
 };
 
+namespace {
+
+// A configuration with the acoustic model and dictionary at the engine's sample rate, logging errors only.
+ConfigPtr acoustic_config(const std::filesystem::path& hmm, const std::filesystem::path& dict) {
+  ConfigPtr config(ps_config_init(nullptr));
+  if (!config) {
+    throw Error("PocketSphinx could not create a configuration", "reinstall libpocketsphinx5");
+  }
+  ps_config_set_str(config.get(), "hmm", hmm.c_str());
+  ps_config_set_str(config.get(), "dict", dict.c_str());
+  ps_config_set_int(config.get(), "samprate", kSttSampleRateHz);
+  // Its INFO lines (hundreds per load) would drown the program's own log; errors still come through.
+  ps_config_set_str(config.get(), "loglevel", "ERROR");
+  return config;
+}
+
+}  // namespace
+
 PocketsphinxStt::PocketsphinxStt(const PocketsphinxSettings& settings)
     : model_(std::make_shared<Model>()), settings_(settings) {
   const auto start = std::chrono::steady_clock::now();
@@ -137,29 +155,11 @@ PocketsphinxStt::PocketsphinxStt(const PocketsphinxSettings& settings)
   require_file(lm, "language model");
   require_file(dict, "dictionary");
 
-  model_->config.reset(ps_config_init(nullptr));
-  if (!model_->config) {
-    throw Error("PocketSphinx could not create a configuration", "reinstall libpocketsphinx5");
-  }
-  ps_config_t* config = model_->config.get();
-  ps_config_set_str(config, "hmm", hmm.c_str());
-  ps_config_set_str(config, "lm", lm.c_str());
-  ps_config_set_str(config, "dict", dict.c_str());
-  ps_config_set_int(config, "samprate", kSttSampleRateHz);
-  // Its INFO lines (hundreds per load) would drown the program's own log; errors still come through.
-  ps_config_set_str(config, "loglevel", "ERROR");
-
-  model_->probe_config.reset(ps_config_init(nullptr));
-  if (!model_->probe_config) {
-    throw Error("PocketSphinx could not create a configuration", "reinstall libpocketsphinx5");
-  }
-  ps_config_t* probe_config = model_->probe_config.get();
-  ps_config_set_str(probe_config, "hmm", hmm.c_str());
-  ps_config_set_str(probe_config, "dict", dict.c_str());
-  ps_config_set_int(probe_config, "samprate", kSttSampleRateHz);
-  ps_config_set_str(probe_config, "loglevel", "ERROR");
-  ps_config_set_str(probe_config, "cmn", "batch");
-
+  model_->config = acoustic_config(hmm, dict);
+  ps_config_set_str(model_->config.get(), "lm", lm.c_str());
+  // The probe only measures features: no language model, and the mean of each utterance taken as one batch.
+  model_->probe_config = acoustic_config(hmm, dict);
+  ps_config_set_str(model_->probe_config.get(), "cmn", "batch");
   model_->create_probe();
 
   {
