@@ -14,6 +14,8 @@
 
 namespace lv::stt {
 
+class UtteranceDecoder;
+
 // Engines decode 16 kHz mono; transcribe() resamples and downmixes anything else first.
 inline constexpr int kSttSampleRateHz = 16000;
 
@@ -96,6 +98,9 @@ class SttEngine {
                                 std::stop_token stop = {}) const = 0;
   // A native streaming session; engines without one return nullptr (wrap them in a SegmentedSttStream).
   virtual std::unique_ptr<SttStream> open_stream(const TranscribeOptions& options = {}) const;
+  // A decoder for one utterance fed as it is spoken (utterance_decoder.h); the default keeps the audio and
+  // transcribes it, streaming engines override it.
+  virtual std::unique_ptr<UtteranceDecoder> open_utterance(const TranscribeOptions& options = {}) const;
 };
 
 using SttEnginePtr = std::shared_ptr<SttEngine>;
