@@ -3,9 +3,9 @@
 #include <array>
 #include <string>
 
-#include "history/sqlite_database.h"
-#include "history/sqlite_transaction.h"
 #include "util/error.h"
+#include "util/sqlite_database.h"
+#include "util/sqlite_transaction.h"
 
 namespace lv::history {
 namespace {
@@ -55,13 +55,13 @@ std::span<const Migration> history_migrations() { return kMigrations; }
 
 int current_schema_version() { return kMigrations.back().version; }
 
-void migrate(Database& db, std::span<const Migration> migrations) {
+void migrate(sqlite::Database& db, std::span<const Migration> migrations) {
   const int target = migrations.empty() ? 0 : migrations.back().version;
   // Most opens find the file up to date; checking first avoids taking the write lock for nothing.
   if (db.query_int("PRAGMA user_version") == target) {
     return;
   }
-  Transaction transaction(db);
+  sqlite::Transaction transaction(db);
   // Read again under the lock: another process may have upgraded the file meanwhile.
   const auto version = db.query_int("PRAGMA user_version");
   if (version > target) {

@@ -4,9 +4,11 @@
 #include <span>
 #include <string_view>
 
-namespace lv::history {
-
+namespace lv::sqlite {
 class Database;
+}  // namespace lv::sqlite
+
+namespace lv::history {
 
 // One upgrade step: the SQL that takes a database from version - 1 to `version`.
 struct Migration {
@@ -21,6 +23,6 @@ int current_schema_version();
 // Applies, in one transaction, every step newer than the file's user_version, then records the new version.
 // A failing step leaves the file as it was. Throws lv::Error when the file is newer than the last step
 // (written by a newer LocalVoice).
-void migrate(Database& db, std::span<const Migration> migrations);
+void migrate(sqlite::Database& db, std::span<const Migration> migrations);
 
 }  // namespace lv::history

@@ -4,11 +4,16 @@
 #include <stdexcept>
 
 #include "history/history_schema.h"
-#include "history/sqlite_statement.h"
-#include "history/sqlite_transaction.h"
 #include "util/log.h"
+#include "util/sqlite_statement.h"
+#include "util/sqlite_transaction.h"
 
 namespace lv::history {
+
+using sqlite::Database;
+using sqlite::Statement;
+using sqlite::Transaction;
+
 namespace {
 
 constexpr std::string_view kTurnColumns =
@@ -109,7 +114,8 @@ std::filesystem::path history_database_path(const std::filesystem::path& data_di
   return data_dir / "history.sqlite3";
 }
 
-SqliteHistory::SqliteHistory(const std::filesystem::path& path, int busy_timeout_ms) : db_(path, busy_timeout_ms) {
+SqliteHistory::SqliteHistory(const std::filesystem::path& path, int busy_timeout_ms)
+    : db_(path, busy_timeout_ms, "history database") {
   // WAL lets the CLI read while the server writes; it is a property of the file and stays set.
   const std::string journal_mode = db_.query_text("PRAGMA journal_mode = WAL");
   if (journal_mode != "wal") {

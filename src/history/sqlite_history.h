@@ -11,7 +11,7 @@
 
 #include "history/history_reader.h"
 #include "history/history_recorder.h"
-#include "history/sqlite_database.h"
+#include "util/sqlite_database.h"
 
 namespace lv::history {
 
@@ -50,7 +50,7 @@ class SqliteHistory final : public HistoryRecorder, public HistoryReader {
  private:
   struct Statements;
   std::mutex mutex_;
-  Database db_;
+  sqlite::Database db_;
   std::unique_ptr<Statements> statements_;  // prepared once the schema is in place
 };
 

@@ -5,11 +5,11 @@
 
 #include <array>
 
-#include "history/sqlite_database.h"
 #include "history/sqlite_history.h"
 #include "history_test_data.h"
 #include "support/test_paths.h"
 #include "util/error.h"
+#include "util/sqlite_database.h"
 
 namespace lv::history {
 namespace {
@@ -28,7 +28,7 @@ TEST(HistorySchema, MigrationsAreNumberedOneByOne) {
 
 TEST(HistorySchema, CreatesEveryTableFromAnEmptyFile) {
   test::TempDir dir;
-  Database db(dir / "h.sqlite3", 1000);
+  sqlite::Database db(dir / "h.sqlite3", 1000);
   EXPECT_EQ(db.query_int("PRAGMA user_version"), 0);
   migrate(db, history_migrations());
   EXPECT_EQ(db.query_int("PRAGMA user_version"), current_schema_version());
@@ -70,7 +70,7 @@ TEST(HistorySchema, CreatesEveryTableFromAnEmptyFile) {
 // Upgrades run only the steps newer than the file, keep the data, and record the new version.
 TEST(HistorySchema, UpgradesAnOlderFileKeepingItsRows) {
   test::TempDir dir;
-  Database db(dir / "h.sqlite3", 1000);
+  sqlite::Database db(dir / "h.sqlite3", 1000);
   constexpr std::array kOld{Migration{1, "CREATE TABLE notes (text TEXT NOT NULL);"}};
   migrate(db, kOld);
   db.exec("INSERT INTO notes VALUES ('kept')");
@@ -87,7 +87,7 @@ TEST(HistorySchema, UpgradesAnOlderFileKeepingItsRows) {
 
 TEST(HistorySchema, AFailingStepLeavesTheFileAsItWas) {
   test::TempDir dir;
-  Database db(dir / "h.sqlite3", 1000);
+  sqlite::Database db(dir / "h.sqlite3", 1000);
   constexpr std::array kOld{Migration{1, "CREATE TABLE notes (text TEXT);"}};
   migrate(db, kOld);
   constexpr std::array kBroken{Migration{1, "CREATE TABLE notes (text TEXT);"},
@@ -99,7 +99,7 @@ TEST(HistorySchema, AFailingStepLeavesTheFileAsItWas) {
 
 TEST(HistorySchema, RefusesAFileNewerThanItsSteps) {
   test::TempDir dir;
-  Database db(dir / "h.sqlite3", 1000);
+  sqlite::Database db(dir / "h.sqlite3", 1000);
   db.exec("PRAGMA user_version = 5");
   try {
     migrate(db, history_migrations());
@@ -117,11 +117,11 @@ TEST(HistorySchema, AnUnversionedFileWithConflictingTablesIsLeftAlone) {
   test::TempDir dir;
   const auto path = dir / "h.sqlite3";
   {
-    Database db(path, 1000);
+    sqlite::Database db(path, 1000);
     db.exec("CREATE TABLE sessions (something TEXT)");
   }
   EXPECT_THROW(SqliteHistory history(path), Error);
-  Database db(path, 1000);
+  sqlite::Database db(path, 1000);
   EXPECT_EQ(db.query_int("PRAGMA user_version"), 0);
   EXPECT_EQ(db.query_int("SELECT COUNT(*) FROM sqlite_master WHERE name = 'turns'"), 0);
 }

@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "history/history_schema.h"
-#include "history/sqlite_database.h"
 #include "history_test_data.h"
 #include "support/test_paths.h"
 #include "util/error.h"
+#include "util/sqlite_database.h"
 
 namespace lv::history {
 namespace {
@@ -58,7 +58,7 @@ TEST(SqliteHistory, CreatesTheFileAndItsFolderWithTheCurrentSchemaInWalMode) {
     EXPECT_TRUE(history.list_sessions(10, 0).empty());
   }
   ASSERT_TRUE(std::filesystem::exists(path));
-  Database db(path, 1000);
+  sqlite::Database db(path, 1000);
   EXPECT_EQ(db.query_int("PRAGMA user_version"), current_schema_version());
   EXPECT_EQ(db.query_text("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(db.query_int("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('sessions', 'turns')"), 2);
@@ -191,7 +191,7 @@ TEST(SqliteHistory, DeletesASessionWithItsTurnsAndReportsUnknownIds) {
   EXPECT_EQ(history.count_sessions(), 1U);
   ASSERT_TRUE(history.get_session("keep").has_value());
   EXPECT_EQ(history.get_session("keep")->turns.size(), 1U);
-  Database db(history.path(), 1000);
+  sqlite::Database db(history.path(), 1000);
   EXPECT_EQ(db.query_int("SELECT COUNT(*) FROM turns WHERE session_id = 'drop'"), 0);
   // Ending an unknown session is harmless.
   EXPECT_NO_THROW(history.end_session("nope", 9));
@@ -355,7 +355,7 @@ TEST(SqliteHistory, DamagedPagesInsideAValidFileGiveAClearError) {
   }
   {
     // Fold the log into the main file, then overwrite everything after the first page (the header).
-    Database db(path, 1000);
+    sqlite::Database db(path, 1000);
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   }
   const auto size_bytes = std::filesystem::file_size(path);
@@ -421,7 +421,7 @@ TEST(SqliteHistory, AFileFromANewerVersionIsRefusedWithAFix) {
   test::TempDir dir;
   const auto path = dir / "history.sqlite3";
   {
-    Database db(path, 1000);
+    sqlite::Database db(path, 1000);
     db.exec("PRAGMA user_version = 99");
   }
   try {

@@ -1,8 +1,8 @@
-#include "history/sqlite_transaction.h"
+#include "util/sqlite_transaction.h"
 
-#include "history/sqlite_database.h"
+#include "util/sqlite_database.h"
 
-namespace lv::history {
+namespace lv::sqlite {
 
 Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
 
@@ -21,4 +21,4 @@ void Transaction::commit() {
   open_ = false;
 }
 
-}  // namespace lv::history
+}  // namespace lv::sqlite

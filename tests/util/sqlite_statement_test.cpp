@@ -1,12 +1,15 @@
-#include "history/sqlite_statement.h"
+#include "util/sqlite_statement.h"
 
 #include <gtest/gtest.h>
 
-#include "history/sqlite_database.h"
+#include <cstring>
+#include <string_view>
+
 #include "support/test_paths.h"
 #include "util/error.h"
+#include "util/sqlite_database.h"
 
-namespace lv::history {
+namespace lv::sqlite {
 namespace {
 
 TEST(SqliteStatement, BindsAndReadsEveryType) {
@@ -70,6 +73,30 @@ TEST(SqliteStatement, EndingAUseReleasesItsSnapshot) {
   EXPECT_EQ(count.column_int(0), 3);
 }
 
+TEST(SqliteStatement, BlobsRoundTripTheirBytes) {
+  test::TempDir dir;
+  Database db(dir / "h.sqlite3", 1000);
+  db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB)");
+  const float vector[] = {1.5F, -2.0F, 0.0F};
+  Statement insert = db.prepare("INSERT INTO t (b) VALUES (?1)");
+  {
+    const auto use = insert.use();
+    insert.bind_blob(1, vector, sizeof(vector));
+    insert.run();
+  }
+  EXPECT_EQ(db.last_insert_rowid(), 1);
+  db.exec("INSERT INTO t (b) VALUES (NULL)");
+  EXPECT_EQ(db.last_insert_rowid(), 2);
+  Statement select = db.prepare("SELECT b FROM t ORDER BY id");
+  const auto use = select.use();
+  ASSERT_TRUE(select.step());
+  const std::string_view bytes = select.column_blob(0);
+  ASSERT_EQ(bytes.size(), sizeof(vector));
+  EXPECT_EQ(std::memcmp(bytes.data(), vector, sizeof(vector)), 0);
+  ASSERT_TRUE(select.step());
+  EXPECT_TRUE(select.column_blob(0).empty());
+}
+
 TEST(SqliteStatement, ConstraintViolationsAreErrors) {
   test::TempDir dir;
   Database db(dir / "h.sqlite3", 1000);
@@ -86,4 +113,4 @@ TEST(SqliteStatement, ConstraintViolationsAreErrors) {
 }
 
 }  // namespace
-}  // namespace lv::history
+}  // namespace lv::sqlite

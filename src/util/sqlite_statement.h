@@ -1,6 +1,7 @@
 // A prepared SQLite statement (RAII over sqlite3_stmt*): bind, step, read columns; errors become lv::Error.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -9,7 +10,7 @@
 
 struct sqlite3_stmt;
 
-namespace lv::history {
+namespace lv::sqlite {
 
 class Database;
 
@@ -35,6 +36,8 @@ class Statement {
   void bind(int index, std::int64_t value);
   void bind(int index, double value);
   void bind(int index, std::string_view text);
+  // Binds raw bytes as a BLOB (copied, like text).
+  void bind_blob(int index, const void* data, std::size_t size_bytes);
   void bind_null(int index);
   // Binds NULL when the value is empty.
   void bind(int index, const std::optional<std::int64_t>& value);
@@ -49,6 +52,8 @@ class Statement {
   std::int64_t column_int(int column) const;
   double column_double(int column) const;
   std::string column_text(int column) const;
+  // The BLOB's bytes; empty for NULL or an empty BLOB.
+  std::string_view column_blob(int column) const;
 
  private:
   void reset();
@@ -59,4 +64,4 @@ class Statement {
   std::unique_ptr<sqlite3_stmt, Finalizer> statement_;
 };
 
-}  // namespace lv::history
+}  // namespace lv::sqlite

@@ -9,16 +9,17 @@
 
 struct sqlite3;
 
-namespace lv::history {
+namespace lv::sqlite {
 
 class Statement;
 
-// Not thread-safe: the owner serializes access (SqliteHistory holds a mutex).
+// Not thread-safe: the owner serializes access (e.g. with a mutex).
 class Database {
  public:
   // Opens the file read-write, creating it and its parent directories when missing. `busy_timeout_ms` is how
   // long a statement waits for another process's lock (a CLI reading while the server writes) before failing.
-  Database(std::filesystem::path path, int busy_timeout_ms);
+  // `noun` names the file in error messages ("history database").
+  Database(std::filesystem::path path, int busy_timeout_ms, std::string noun = "database");
   // Statements point at their Database, so it stays where it was made.
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -32,6 +33,8 @@ class Database {
 
   // Rows changed by the last INSERT, UPDATE or DELETE.
   std::int64_t changes() const;
+  // The rowid of the last row inserted through this connection.
+  std::int64_t last_insert_rowid() const;
   const std::filesystem::path& path() const { return path_; }
 
   // Throws the lv::Error for SQLite result code `rc` (the connection's message added), saying what was
@@ -44,12 +47,13 @@ class Database {
     void operator()(sqlite3* db) const;
   };
   std::filesystem::path path_;
+  std::string noun_;
   std::unique_ptr<sqlite3, Closer> db_;
 };
 
 // The lv::Error for a SQLite result code on `path`: corrupt file, full disk, unwritable folder, lock held
-// too long, ... each with its fix. `detail` is SQLite's own message.
+// too long, ... each with its fix. `detail` is SQLite's own message; `noun` names the file ("history database").
 [[noreturn]] void throw_sqlite_error(const std::filesystem::path& path, int rc, std::string_view detail,
-                                     std::string_view doing);
+                                     std::string_view doing, std::string_view noun = "database");
 
-}  // namespace lv::history
+}  // namespace lv::sqlite

@@ -1,14 +1,14 @@
-#include "history/sqlite_database.h"
+#include "util/sqlite_database.h"
 
 #include <sqlite3.h>
 
 #include <system_error>
 #include <utility>
 
-#include "history/sqlite_statement.h"
 #include "util/error.h"
+#include "util/sqlite_statement.h"
 
-namespace lv::history {
+namespace lv::sqlite {
 namespace {
 
 std::string in_quotes(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
@@ -20,41 +20,43 @@ std::string choose_other_dir_fix(const std::filesystem::path& dir) {
 
 }  // namespace
 
-void throw_sqlite_error(const std::filesystem::path& path, int rc, std::string_view detail, std::string_view doing) {
+void throw_sqlite_error(const std::filesystem::path& path, int rc, std::string_view detail, std::string_view doing,
+                        std::string_view noun) {
+  const std::string the_file = "the " + std::string(noun) + " ";
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   const std::string what = " (" + std::string(detail) + ")";
   // Extended codes carry the primary code in the low byte; the fix depends only on that.
   switch (rc & 0xff) {
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-      throw Error("the history database " + in_quotes(path) + " is damaged" + what,
+      throw Error(the_file + in_quotes(path) + " is damaged" + what,
                   "move it away (e.g. mv " + in_quotes(path) + " " +
                       in_quotes(std::filesystem::path(path.string() + ".damaged")) +
                       "); a new, empty one is created the next time LocalVoice starts");
     case SQLITE_FULL:
-      throw Error("cannot write the history database " + in_quotes(path) + ": the disk is full" + what,
+      throw Error("cannot write " + the_file + in_quotes(path) + ": the disk is full" + what,
                   "free some disk space on the disk holding " + in_quotes(dir) +
                       ", or choose another data dir with --data-dir (paths.data_dir)");
     case SQLITE_CANTOPEN:
-      throw Error("cannot open the history database " + in_quotes(path) + what, choose_other_dir_fix(dir));
+      throw Error("cannot open " + the_file + in_quotes(path) + what, choose_other_dir_fix(dir));
     case SQLITE_READONLY:
     case SQLITE_PERM:
     case SQLITE_AUTH:
-      throw Error("the history database " + in_quotes(path) + " is read-only" + what,
+      throw Error(the_file + in_quotes(path) + " is read-only" + what,
                   "make " + in_quotes(path) + " and " + in_quotes(dir) +
                       " writable by this user, or choose another data dir with --data-dir (paths.data_dir)");
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      throw Error("the history database " + in_quotes(path) + " stayed locked by another program" + what,
+      throw Error(the_file + in_quotes(path) + " stayed locked by another program" + what,
                   "wait until the other LocalVoice process using it is idle, then try again");
     case SQLITE_IOERR:
-      throw Error("input/output error " + std::string(doing) + " the history database " + in_quotes(path) + what,
+      throw Error("input/output error " + std::string(doing) + " " + the_file + in_quotes(path) + what,
                   "check that the disk holding " + in_quotes(dir) + " is healthy and has free space (see `dmesg`)");
     case SQLITE_NOMEM:
-      throw Error("out of memory " + std::string(doing) + " the history database " + in_quotes(path),
+      throw Error("out of memory " + std::string(doing) + " " + the_file + in_quotes(path),
                   "close other programs to free memory");
     default:
-      throw Error("SQLite failed " + std::string(doing) + " the history database " + in_quotes(path) + what,
+      throw Error("SQLite failed " + std::string(doing) + " " + the_file + in_quotes(path) + what,
                   "if it keeps failing, move the file away; a new one is created the next time LocalVoice starts");
   }
 }
@@ -65,12 +67,13 @@ void Database::Closer::operator()(sqlite3* db) const {
   sqlite3_close_v2(db);
 }
 
-Database::Database(std::filesystem::path path, int busy_timeout_ms) : path_(std::move(path)) {
+Database::Database(std::filesystem::path path, int busy_timeout_ms, std::string noun)
+    : path_(std::move(path)), noun_(std::move(noun)) {
   if (path_.has_parent_path()) {
     std::error_code ec;
     std::filesystem::create_directories(path_.parent_path(), ec);
     if (ec) {
-      throw Error("cannot create the folder " + in_quotes(path_.parent_path()) + " for the history database (" +
+      throw Error("cannot create the folder " + in_quotes(path_.parent_path()) + " for the " + noun_ + " (" +
                       ec.message() + ")",
                   choose_other_dir_fix(path_.parent_path().parent_path()));
     }
@@ -109,9 +112,11 @@ Statement Database::prepare(std::string_view sql) { return Statement(*this, sql)
 
 std::int64_t Database::changes() const { return sqlite3_changes(db_.get()); }
 
+std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
+
 void Database::fail(int rc, std::string_view doing) const {
   const char* message = db_ ? sqlite3_errmsg(db_.get()) : sqlite3_errstr(rc);
-  throw_sqlite_error(path_, rc, message != nullptr ? message : sqlite3_errstr(rc), doing);
+  throw_sqlite_error(path_, rc, message != nullptr ? message : sqlite3_errstr(rc), doing, noun_);
 }
 
-}  // namespace lv::history
+}  // namespace lv::sqlite

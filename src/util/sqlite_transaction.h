@@ -1,7 +1,7 @@
 // A scoped SQLite transaction: committed explicitly, rolled back when left early (an exception).
 #pragma once
 
-namespace lv::history {
+namespace lv::sqlite {
 
 class Database;
 
@@ -21,4 +21,4 @@ class Transaction {
   bool open_ = true;
 };
 
-}  // namespace lv::history
+}  // namespace lv::sqlite

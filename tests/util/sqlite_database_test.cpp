@@ -1,14 +1,14 @@
-#include "history/sqlite_database.h"
+#include "util/sqlite_database.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
-#include "history/sqlite_statement.h"
 #include "support/test_paths.h"
 #include "util/error.h"
+#include "util/sqlite_statement.h"
 
-namespace lv::history {
+namespace lv::sqlite {
 namespace {
 
 using ::testing::HasSubstr;
@@ -65,6 +65,14 @@ TEST(SqliteDatabase, TranslatesResultCodesIntoProblemsAndFixes) {
   EXPECT_THAT(message(SQLITE_ERROR), HasSubstr("SQLite failed writing"));
 }
 
+TEST(SqliteDatabase, MessagesNameTheFileByItsNoun) {
+  try {
+    throw_sqlite_error("/data/kb.sqlite3", SQLITE_NOTADB, "detail", "reading", "knowledge database");
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("the knowledge database '/data/kb.sqlite3' is damaged"));
+  }
+}
+
 TEST(SqliteDatabase, ALockHeldByAnotherConnectionWaitsThenFailsClearly) {
   test::TempDir dir;
   const auto path = dir / "h.sqlite3";
@@ -90,4 +98,4 @@ TEST(SqliteDatabase, BadSqlIsAnErrorNotACrash) {
 }
 
 }  // namespace
-}  // namespace lv::history
+}  // namespace lv::sqlite

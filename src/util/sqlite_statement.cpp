@@ -1,10 +1,10 @@
-#include "history/sqlite_statement.h"
+#include "util/sqlite_statement.h"
 
 #include <sqlite3.h>
 
-#include "history/sqlite_database.h"
+#include "util/sqlite_database.h"
 
-namespace lv::history {
+namespace lv::sqlite {
 
 void Statement::Finalizer::operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
 
@@ -45,6 +45,13 @@ void Statement::bind(int index, double value) {
 void Statement::bind(int index, std::string_view text) {
   // SQLITE_TRANSIENT: SQLite copies the text, so the caller's buffer may go away before step().
   const int rc = sqlite3_bind_text64(statement_.get(), index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  if (rc != SQLITE_OK) {
+    db_->fail(rc, "writing");
+  }
+}
+
+void Statement::bind_blob(int index, const void* data, std::size_t size_bytes) {
+  const int rc = sqlite3_bind_blob64(statement_.get(), index, data, size_bytes, SQLITE_TRANSIENT);
   if (rc != SQLITE_OK) {
     db_->fail(rc, "writing");
   }
@@ -94,4 +101,10 @@ std::string Statement::column_text(int column) const {
   return text == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(text), size_bytes);
 }
 
-}  // namespace lv::history
+std::string_view Statement::column_blob(int column) const {
+  const void* data = sqlite3_column_blob(statement_.get(), column);
+  const auto size_bytes = static_cast<std::size_t>(sqlite3_column_bytes(statement_.get(), column));
+  return data == nullptr ? std::string_view() : std::string_view(static_cast<const char*>(data), size_bytes);
+}
+
+}  // namespace lv::sqlite

@@ -1,13 +1,13 @@
-#include "history/sqlite_transaction.h"
+#include "util/sqlite_transaction.h"
 
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 
-#include "history/sqlite_database.h"
 #include "support/test_paths.h"
+#include "util/sqlite_database.h"
 
-namespace lv::history {
+namespace lv::sqlite {
 namespace {
 
 TEST(SqliteTransaction, CommitKeepsAndLeavingEarlyRollsBack) {
@@ -35,4 +35,4 @@ TEST(SqliteTransaction, CommitKeepsAndLeavingEarlyRollsBack) {
 }
 
 }  // namespace
-}  // namespace lv::history
+}  // namespace lv::sqlite
