@@ -44,10 +44,6 @@ bool watch_tree(int fd, const fs::path& dir, std::map<int, fs::path>& watches) {
 
 }  // namespace
 
-FolderWatcher::Fd::~Fd() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
 FolderWatcher::FolderWatcher(fs::path root, std::function<void()> on_change, int quiet_ms)
     : root_(std::move(root)),
       on_change_(std::move(on_change)),

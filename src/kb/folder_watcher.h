@@ -7,6 +7,8 @@
 #include <map>
 #include <thread>
 
+#include "util/unique_fd.h"
+
 namespace lv::kb {
 
 // Subfolders are watched too, including ones created later. Changes are debounced: `on_change` runs once
@@ -21,25 +23,13 @@ class FolderWatcher {
   FolderWatcher& operator=(const FolderWatcher&) = delete;
 
  private:
-  class Fd {
-   public:
-    explicit Fd(int fd = -1) : fd_(fd) {}
-    ~Fd();
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-
-   private:
-    int fd_;
-  };
-
   void run(const std::stop_token& stop);
 
   std::filesystem::path root_;
   std::function<void()> on_change_;
   int quiet_ms_;
-  Fd inotify_;
-  Fd wakeup_;                                     // eventfd: written on stop so poll() returns at once
+  util::UniqueFd inotify_;
+  util::UniqueFd wakeup_;                         // eventfd: written on stop so poll() returns at once
   std::map<int, std::filesystem::path> watches_;  // watch id -> folder; the thread's alone once it runs
   std::jthread thread_;
 };

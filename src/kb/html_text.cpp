@@ -5,9 +5,12 @@
 #include <charconv>
 #include <utility>
 
-#include "kb/text_utf8.h"
+#include "util/utf8.h"
 
 namespace lv::kb {
+
+using util::append_utf8;
+
 namespace {
 
 struct NamedEntity {

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-struct sqlite3;
+#include "util/sqlite_database.h"
 
 namespace lv::kb {
 
@@ -69,16 +69,10 @@ class KbStore {
   // Drops vectors of models other than `model`: they can never be searched against this model's.
   void drop_embeddings_except(const std::string& model);
 
-  const std::filesystem::path& path() const { return path_; }
+  const std::filesystem::path& path() const { return db_.path(); }
 
  private:
-  struct Closer {
-    void operator()(sqlite3* db) const;
-  };
-  void exec(const char* sql);
-
-  std::filesystem::path path_;
-  std::unique_ptr<sqlite3, Closer> db_;
+  sqlite::Database db_;
 };
 
 using KbStorePtr = std::unique_ptr<KbStore>;

@@ -1,7 +1,6 @@
 #include "kb/knowledge_base.h"
 
 #include <algorithm>
-#include <chrono>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -19,6 +18,7 @@
 #include "kb/passage_text.h"
 #include "kb/rank_fusion.h"
 #include "kb/tokenizer.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -349,7 +349,7 @@ KnowledgeBasePtr KnowledgeBase::open(KnowledgeBaseOptions options) {
     // Vectors of another model cannot be compared with this one's: they are re-made by the next sync.
     state.store->drop_embeddings_except(state.model);
   }
-  const auto started = std::chrono::steady_clock::now();
+  const auto started = util::SteadyClock::now();
   const auto documents = state.store->documents();
   const auto chunks = state.store->chunks();
   std::unordered_map<std::int64_t, std::vector<StoredChunk>> by_document;
@@ -382,8 +382,7 @@ KnowledgeBasePtr KnowledgeBase::open(KnowledgeBaseOptions options) {
       }
     }
   }
-  const auto elapsed_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  const double elapsed_ms = util::ms_since(started);
   log::info("knowledge base opened", {{"documents", static_cast<std::int64_t>(documents.size())},
                                       {"chunks", static_cast<std::int64_t>(chunks.size())},
                                       {"vectors", static_cast<std::int64_t>(vectors.size())},

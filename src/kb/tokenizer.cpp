@@ -3,9 +3,13 @@
 #include <algorithm>
 #include <array>
 
-#include "kb/text_utf8.h"
+#include "util/utf8.h"
 
 namespace lv::kb {
+
+using util::append_utf8;
+using util::next_code_point;
+
 namespace {
 
 // Sorted, so lookups are a binary search.

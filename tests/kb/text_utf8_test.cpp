@@ -33,18 +33,5 @@ TEST(TextUtf8Test, DetectsBinaryContent) {
   EXPECT_FALSE(looks_binary(""));
 }
 
-TEST(TextUtf8Test, DecodesAndEncodesCodePoints) {
-  const std::string text = "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x99\x82";
-  std::size_t pos = 0;
-  std::string round_trip;
-  std::vector<char32_t> points;
-  while (pos < text.size()) {
-    points.push_back(next_code_point(text, pos));
-    append_utf8(round_trip, points.back());
-  }
-  EXPECT_EQ(points, (std::vector<char32_t>{U'a', 0xE9, 0x20AC, 0x1F642}));
-  EXPECT_EQ(round_trip, text);
-}
-
 }  // namespace
 }  // namespace lv::kb
