@@ -12,10 +12,11 @@
 #include <utility>
 
 #include "embed/vector_math.h"
-#include "llm/llama_model.h"
-#include "llm/text_stream.h"
+#include "models/gguf_file.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/utf8.h"
+#include "util/utf8_sanitizer.h"
 
 namespace lv::embed {
 namespace {
@@ -138,7 +139,7 @@ void LlamaEmbeddingEngine::load() {
                 "check the path in engines.embeddings (llama:/path/model.gguf) or pull the model with "
                 "`localvoice models pull all-minilm-l6-v2`");
   }
-  llm::check_gguf_file(path);  // also loads the ggml backends (ggml_backend_load_all)
+  models::check_gguf_file(path);  // also loads the ggml backends (ggml_backend_load_all)
   const auto started = std::chrono::steady_clock::now();
   llama_model_params model_params = llama_model_default_params();
   model_.reset(llama_model_load_from_file(path.c_str(), model_params));
@@ -201,10 +202,8 @@ EmbeddingCapabilities LlamaEmbeddingEngine::capabilities() const {
 std::vector<int> LlamaEmbeddingEngine::tokenize(std::string_view text) const {
   // Tokenizers expect UTF-8; invalid bytes become U+FFFD instead of reaching them.
   std::string clean;
-  if (!llm::is_valid_utf8(text)) {
-    llm::Utf8Sanitizer sanitizer;
-    clean = sanitizer.push(text);
-    clean += sanitizer.finish();
+  if (!util::is_valid_utf8(text)) {
+    clean = util::sanitize_utf8(text);
     text = clean;
   }
   const llama_vocab* vocab = llama_model_get_vocab(model_.get());

@@ -4,7 +4,7 @@
 
 #include <utility>
 
-#include "llm/openai_engine.h"
+#include "net/remote_api.h"
 #include "util/error.h"
 
 namespace lv::embed {
@@ -22,7 +22,7 @@ RemoteEmbeddingServer openai_server() {
 OpenAiEmbeddingEngine::OpenAiEmbeddingEngine(RemoteEmbeddingOptions options)
     : RemoteEmbeddingEngine(
           [&options] {
-            options.base_url = llm::openai_base_url(options.base_url);
+            options.base_url = net::openai_base_url(options.base_url);
             if (options.model.empty()) {
               options.model = "default";  // llama-server serves one model whatever the name; OpenAI needs ?model=
             }

@@ -1,35 +1,20 @@
 #include "embed/remote_embedding_engine.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <thread>
 #include <utility>
 
 #include "embed/vector_math.h"
-#include "llm/remote_stream.h"
+#include "net/connect_retry.h"
 #include "net/http_client.h"
+#include "net/remote_api.h"
 #include "util/error.h"
 #include "util/log.h"
 
 namespace lv::embed {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 constexpr std::size_t kMaxErrorMessageBytes = 300;
-
-// Sleeps up to `duration`, returning false early when `stop` is requested.
-bool sleep_unless_stopped(std::chrono::milliseconds duration, const std::stop_token& stop) {
-  const auto until = Clock::now() + duration;
-  while (Clock::now() < until) {
-    if (stop.stop_requested()) {
-      return false;
-    }
-    std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(10), until - Clock::now()));
-  }
-  return !stop.stop_requested();
-}
 
 [[noreturn]] void cancelled() { throw Error("cancelled", "the embedding request was cancelled before it finished"); }
 
@@ -103,7 +88,7 @@ void RemoteEmbeddingEngine::malformed(const std::string& what) const {
 }
 
 void RemoteEmbeddingEngine::throw_for_status(int status, const std::string& body) const {
-  std::string message = llm::error_message_from_body(body);
+  std::string message = net::error_message_from_body(body);
   if (message.size() > kMaxErrorMessageBytes) {
     message = message.substr(0, kMaxErrorMessageBytes) + "...";
   }
@@ -130,21 +115,11 @@ void RemoteEmbeddingEngine::throw_for_status(int status, const std::string& body
 
 std::string RemoteEmbeddingEngine::post(const std::string& body, std::stop_token stop) const {
   const std::string url = endpoint_url();
-  const auto deadline = Clock::now() + std::chrono::milliseconds(options_.connect_timeout_ms);
-  auto backoff = std::chrono::milliseconds(50);
-  int attempt = 0;
+  net::ConnectRetry retry(options_.connect_timeout_ms);
   while (true) {
-    ++attempt;
-    net::HttpClientRequest request;
-    request.method = "POST";
-    request.url = url;
-    request.body = body;
-    request.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
-    if (!options_.api_key.empty()) {
-      request.headers.emplace_back("Authorization", "Bearer " + options_.api_key);
-    }
-    const auto left_ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    request.connect_timeout_ms = static_cast<int>(std::max<long long>(left_ms, 100));
+    retry.start_attempt();
+    net::HttpClientRequest request = net::json_post(url, body, "application/json", options_.api_key);
+    request.connect_timeout_ms = retry.connect_timeout_ms();
     request.total_timeout_ms = options_.timeout_ms;
     request.idle_timeout_ms = options_.timeout_ms;
     request.cancelled = [&stop] { return stop.stop_requested(); };
@@ -161,7 +136,7 @@ std::string RemoteEmbeddingEngine::post(const std::string& body, std::stop_token
       if (response.status != 503) {
         throw_for_status(response.status, response.body);
       }
-      failure = "HTTP 503: " + llm::error_message_from_body(response.body);  // llama-server is still loading
+      failure = "HTTP 503: " + net::error_message_from_body(response.body);  // llama-server is still loading
     } catch (const net::HttpError& e) {
       if (e.failure() == net::HttpFailure::timeout) {
         throw Error(server_.kind + " at " + options_.base_url + " did not answer within " +
@@ -175,18 +150,17 @@ std::string RemoteEmbeddingEngine::post(const std::string& body, std::stop_token
       }
       failure = e.what();
     }
-    if (Clock::now() + backoff >= deadline) {
-      throw Error("cannot reach " + server_.kind + " at " + url + " after " + std::to_string(attempt) +
+    if (retry.exhausted()) {
+      throw Error("cannot reach " + server_.kind + " at " + url + " after " + std::to_string(retry.attempts()) +
                       " attempts in " + std::to_string(options_.connect_timeout_ms) + " ms: " + failure,
                   "start the server or fix engines.embeddings (" + server_.scheme + ":" + options_.base_url + "); " +
                       server_.start_hint);
     }
     log::debug("embeddings server not reachable yet; retrying",
-               {{"server", options_.base_url}, {"attempt", attempt}, {"error", failure}});
-    if (!sleep_unless_stopped(backoff, stop)) {
+               {{"server", options_.base_url}, {"attempt", retry.attempts()}, {"error", failure}});
+    if (!retry.wait(stop)) {
       cancelled();
     }
-    backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
   }
 }
 

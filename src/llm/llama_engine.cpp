@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "llm/text_stream.h"
+#include "models/llama_backend.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -278,7 +279,7 @@ LlamaEngine::LlamaEngine(LlamaEngineOptions options) : options_(std::move(option
 LlamaEngine::~LlamaEngine() = default;
 
 std::shared_ptr<LlamaEngine> LlamaEngine::create(LlamaEngineOptions options) {
-  init_llama_backend();
+  models::init_llama_backend();
   std::shared_ptr<LlamaEngine> engine(new LlamaEngine(std::move(options)));
   auto& opts = engine->options_;
   engine->model_ = LlamaModel::load(opts.model_path, LlamaModelOptions{opts.chat_template});

@@ -16,13 +16,6 @@ namespace lv::llm {
 
 using LlamaToken = int;  // llama_token
 
-// Checks that `path` is a complete GGUF file before llama.cpp sees it. Throws lv::Error for a missing or
-// unreadable file, a file that is not GGUF, or a truncated one (each naming the file and what to do).
-void check_gguf_file(const std::filesystem::path& path);
-
-// Loads the ggml CPU backends and routes llama.cpp's own logging to ours (debug level). Idempotent.
-void init_llama_backend();
-
 struct LlamaModelOptions {
   // A built-in template name ("chatml", "llama3", ...) or a template text; empty uses the model's own.
   std::string chat_template;

@@ -7,6 +7,7 @@
 
 #include "llm/sse_parser.h"
 #include "llm/text_stream.h"
+#include "net/remote_api.h"
 #include "util/error.h"
 
 namespace lv::llm {
@@ -80,7 +81,7 @@ ChatResult OpenAiSession::chat(const std::vector<ChatMessage>& messages, const C
       return;
     }
     if (chunk.contains("error")) {
-      stream_error = "the server reported an error mid-answer: " + error_message_from_body(event.data);
+      stream_error = "the server reported an error mid-answer: " + net::error_message_from_body(event.data);
       done = true;
       return;
     }
@@ -147,20 +148,8 @@ ChatResult OpenAiSession::chat(const std::vector<ChatMessage>& messages, const C
 
 }  // namespace
 
-std::string openai_base_url(std::string url) {
-  while (!url.empty() && url.back() == '/') {
-    url.pop_back();
-  }
-  const std::size_t scheme_end = url.find("://");
-  const std::size_t path_start = url.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
-  if (path_start == std::string::npos) {
-    url += "/v1";
-  }
-  return url;
-}
-
 OpenAiEngine::OpenAiEngine(RemoteOptions options) : options_(std::move(options)) {
-  options_.base_url = openai_base_url(options_.base_url);
+  options_.base_url = net::openai_base_url(options_.base_url);
   if (options_.model.empty()) {
     options_.model = "default";  // llama-server serves one model whatever the name; OpenAI needs ?model=
   }

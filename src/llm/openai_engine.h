@@ -23,7 +23,4 @@ class OpenAiEngine : public LlmEngine {
   RemoteOptions options_;
 };
 
-// Adds "/v1" to a server URL that has no path ("http://h:8080" -> "http://h:8080/v1"); drops a trailing '/'.
-std::string openai_base_url(std::string url);
-
 }  // namespace lv::llm

@@ -1,33 +1,21 @@
 #include "llm/remote_stream.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <chrono>
-#include <thread>
 
+#include "net/connect_retry.h"
 #include "net/http_client.h"
+#include "net/remote_api.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
 
 namespace lv::llm {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using net::error_message_from_body;
 
 constexpr std::size_t kMaxErrorBodyBytes = 64 * 1024;
-
-// Sleeps up to `duration`, returning false early when `stop` is requested.
-bool sleep_unless_stopped(std::chrono::milliseconds duration, const std::stop_token& stop) {
-  const auto until = Clock::now() + duration;
-  while (Clock::now() < until) {
-    if (stop.stop_requested()) {
-      return false;
-    }
-    std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(10), until - Clock::now()));
-  }
-  return !stop.stop_requested();
-}
 
 [[noreturn]] void throw_for_status(const RemoteServer& server, const RemoteOptions& options, const std::string& url,
                                    int status, const std::string& body) {
@@ -52,43 +40,17 @@ bool sleep_unless_stopped(std::chrono::milliseconds duration, const std::stop_to
 
 }  // namespace
 
-std::string error_message_from_body(std::string_view body) {
-  const auto parsed = nlohmann::json::parse(body, nullptr, false);
-  if (!parsed.is_discarded() && parsed.is_object() && parsed.contains("error")) {
-    const auto& error = parsed["error"];
-    if (error.is_string()) {
-      return error.get<std::string>();
-    }
-    if (error.is_object() && error.contains("message") && error["message"].is_string()) {
-      return error["message"].get<std::string>();
-    }
-  }
-  std::string text(body.substr(0, 300));
-  std::replace(text.begin(), text.end(), '\n', ' ');
-  return text;
-}
-
 RemoteReply post_stream(const RemoteServer& server, const RemoteOptions& options, const std::string& url,
                         const std::string& body_json, const std::function<bool(std::string_view)>& on_body,
                         const std::function<bool()>& delivered, std::stop_token stop) {
-  const auto started = Clock::now();
-  const auto deadline = started + std::chrono::milliseconds(options.connect_timeout_ms);
-  auto backoff = std::chrono::milliseconds(50);
-  int attempt = 0;
+  net::ConnectRetry retry(options.connect_timeout_ms);
   while (true) {
-    ++attempt;
+    retry.start_attempt();
     int status = 0;
     std::string error_body;
-    net::HttpClientRequest request;
-    request.method = "POST";
-    request.url = url;
-    request.body = body_json;
-    request.headers = {{"Content-Type", "application/json"}, {"Accept", "text/event-stream, application/x-ndjson"}};
-    if (!options.api_key.empty()) {
-      request.headers.emplace_back("Authorization", "Bearer " + options.api_key);
-    }
-    const auto left_ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    request.connect_timeout_ms = static_cast<int>(std::max<long long>(left_ms, 100));
+    net::HttpClientRequest request =
+        net::json_post(url, body_json, "text/event-stream, application/x-ndjson", options.api_key);
+    request.connect_timeout_ms = retry.connect_timeout_ms();
     request.first_byte_timeout_ms = options.first_token_timeout_ms;
     request.idle_timeout_ms = options.idle_timeout_ms;
     request.on_headers = [&](int code, const auto&) { status = code; };
@@ -103,7 +65,7 @@ RemoteReply post_stream(const RemoteServer& server, const RemoteOptions& options
     };
     request.cancelled = [&stop] { return stop.stop_requested(); };
 
-    bool retry = false;
+    bool retryable = false;
     std::string failure;
     try {
       const net::HttpClientResponse response = net::http_request(request);
@@ -117,7 +79,7 @@ RemoteReply post_stream(const RemoteServer& server, const RemoteOptions& options
         error_body = response.body;
       }
       if (response.status == 503 && !delivered()) {
-        retry = true;  // llama-server answers 503 while it is still loading the model
+        retryable = true;  // llama-server answers 503 while it is still loading the model
         failure = "HTTP 503: " + error_message_from_body(error_body);
       } else {
         throw_for_status(server, options, url, response.status, error_body);
@@ -131,32 +93,24 @@ RemoteReply post_stream(const RemoteServer& server, const RemoteOptions& options
         throw Error(server.kind + " at " + options.base_url + " failed: " + e.what(),
                     e.fix().empty() ? server.start_hint : e.fix());
       }
-      retry = true;
+      retryable = true;
       failure = e.what();
     }
-    if (retry) {
-      if (Clock::now() + backoff >= deadline) {
-        throw Error("cannot reach " + server.kind + " at " + options.base_url + " after " + std::to_string(attempt) +
-                        " attempts in " + std::to_string(options.connect_timeout_ms) + " ms: " + failure,
+    if (retryable) {
+      if (retry.exhausted()) {
+        throw Error("cannot reach " + server.kind + " at " + options.base_url + " after " +
+                        std::to_string(retry.attempts()) + " attempts in " +
+                        std::to_string(options.connect_timeout_ms) + " ms: " + failure,
                     "is it running? " + server.start_hint);
       }
       log::debug("llm server not reachable yet; retrying",
-                 {{"server", options.base_url}, {"attempt", attempt}, {"error", failure}});
-      if (!sleep_unless_stopped(backoff, stop)) {
+                 {{"server", options.base_url}, {"attempt", retry.attempts()}, {"error", failure}});
+      if (!retry.wait(stop)) {
         return RemoteReply{true, {}};
       }
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
     }
   }
 }
-
-namespace {
-
-double milliseconds_between(StreamedAnswer::Clock::time_point from, StreamedAnswer::Clock::time_point to) {
-  return std::chrono::duration<double, std::milli>(to - from).count();
-}
-
-}  // namespace
 
 void StreamedAnswer::emit(std::string piece) {
   if (piece.empty()) {
@@ -164,7 +118,7 @@ void StreamedAnswer::emit(std::string piece) {
   }
   if (result_.content.empty()) {
     first_at_ = Clock::now();
-    result_.timings.time_to_first_token_ms = milliseconds_between(started_, first_at_);
+    result_.timings.time_to_first_token_ms = util::ms_between(started_, first_at_);
   }
   result_.content += piece;
   ChatDelta delta;
@@ -178,10 +132,9 @@ void StreamedAnswer::finish_timings(int chunks) {
     timings.completion_tokens = chunks;
   }
   const auto now = Clock::now();
-  timings.total_ms = milliseconds_between(started_, now);
+  timings.total_ms = util::ms_between(started_, now);
   if (timings.completion_tokens > 1 && !result_.content.empty()) {
-    timings.tokens_per_s =
-        (timings.completion_tokens - 1) * 1000.0 / std::max(milliseconds_between(first_at_, now), 1e-3);
+    timings.tokens_per_s = (timings.completion_tokens - 1) * 1000.0 / std::max(util::ms_between(first_at_, now), 1e-3);
   }
 }
 

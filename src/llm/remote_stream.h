@@ -45,9 +45,6 @@ RemoteReply post_stream(const RemoteServer& server, const RemoteOptions& options
                         const std::string& body_json, const std::function<bool(std::string_view)>& on_body,
                         const std::function<bool()>& delivered, std::stop_token stop);
 
-// The message inside an error body: {"error":{"message":...}} (OpenAI) or {"error":"..."} (Ollama).
-std::string error_message_from_body(std::string_view body);
-
 // Collects a remote engine's answer as it streams: passes each piece on, and times the first one and the rest.
 class StreamedAnswer {
  public:

@@ -5,23 +5,9 @@
 #include <string_view>
 #include <vector>
 
+#include "util/utf8_sanitizer.h"
+
 namespace lv::llm {
-
-// Holds back a multi-byte character split across pushes until it is complete; replaces invalid bytes
-// with U+FFFD (one per maximal invalid subsequence, as Unicode recommends).
-class Utf8Sanitizer {
- public:
-  // Returns the valid UTF-8 text that is complete so far.
-  std::string push(std::string_view bytes);
-  // Returns what is still held back (an unfinished character becomes U+FFFD) and resets.
-  std::string finish();
-
- private:
-  std::string pending_;
-};
-
-// True when `text` is entirely valid UTF-8.
-bool is_valid_utf8(std::string_view text);
 
 // Cuts the text at the first stop sequence, holding back any tail that could still become one.
 class StopSequenceFilter {
@@ -51,7 +37,7 @@ class DeltaText {
   bool stopped() const { return stop_.stopped(); }
 
  private:
-  Utf8Sanitizer utf8_;
+  util::Utf8Sanitizer utf8_;
   StopSequenceFilter stop_;
 };
 

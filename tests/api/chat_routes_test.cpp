@@ -19,6 +19,7 @@
 #include "net/http_client.h"
 #include "server/http_server.h"
 #include "support/test_paths.h"
+#include "util/utf8.h"
 
 namespace lv::api {
 namespace {
@@ -116,7 +117,7 @@ TEST_F(ChatRoutesTest, OwnOpenAiClientStreamsFromTheServedRoute) {
   const auto result =
       client.create_session()->chat({{llm::ChatRole::user, "hello"}}, options, [&](const llm::ChatDelta& delta) {
         ++deltas;
-        EXPECT_TRUE(llm::is_valid_utf8(delta.content));
+        EXPECT_TRUE(util::is_valid_utf8(delta.content));
         joined += delta.content;
       });
   ASSERT_NE(result.finish_reason, llm::FinishReason::error) << result.error;

@@ -15,9 +15,12 @@
 #include "llm/tiny_model.h"
 #include "support/test_paths.h"
 #include "util/error.h"
+#include "util/utf8.h"
 
 namespace lv::llm {
 namespace {
+
+using util::is_valid_utf8;
 
 class LlamaEngineTest : public ::testing::Test {
  protected:
