@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/json_body.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -128,10 +129,6 @@ std::string completion_id() {
   return id;
 }
 
-std::int64_t unix_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 std::string finish_text(llm::FinishReason reason) { return reason == llm::FinishReason::length ? "length" : "stop"; }
 
 json usage_json(const llm::ChatTimings& timings) {
@@ -159,7 +156,7 @@ server::HttpResponse complete(const std::shared_ptr<llm::LlmEngine>& engine, con
   }
   const json response = {{"id", completion_id()},
                          {"object", "chat.completion"},
-                         {"created", unix_seconds()},
+                         {"created", util::epoch_seconds()},
                          {"model", model_name},
                          {"choices", json::array({{{"index", 0},
                                                    {"message", {{"role", "assistant"}, {"content", result.content}}},
@@ -175,7 +172,7 @@ server::HttpResponse stream(std::shared_ptr<llm::LlmEngine> engine, std::string 
   response.stream = [engine = std::move(engine), model_name = std::move(model_name),
                      request = std::move(request)](server::ResponseStream& out) {
     const std::string id = completion_id();
-    const std::int64_t created = unix_seconds();
+    const std::int64_t created = util::epoch_seconds();
     auto chunk = [&](json delta, const json& finish_reason) {
       return json{
           {"id", id},
@@ -260,7 +257,7 @@ void add_chat_routes(server::Router& router, std::shared_ptr<llm::LlmEngine> eng
         const json list = {{"object", "list"},
                            {"data", json::array({{{"id", model_name},
                                                   {"object", "model"},
-                                                  {"created", unix_seconds()},
+                                                  {"created", util::epoch_seconds()},
                                                   {"owned_by", "localvoice"}}})}};
         return server::HttpResponse::json(dump(list));
       },

@@ -8,6 +8,7 @@
 
 #include "api/transcription_routes.h"
 #include "util/error.h"
+#include "util/text.h"
 
 namespace lv::api {
 namespace {
@@ -55,7 +56,7 @@ std::int64_t parse_integer(const std::string& text, const std::string& what) {
 server::HttpResponse search(const server::HttpRequest& request, const kb::KnowledgeBase& knowledge_base,
                             const KbRoutesLimits& limits) {
   const auto query = request.query_param("q");
-  if (!query || query->find_first_not_of(" \t\r\n") == std::string::npos) {
+  if (!query || util::is_blank(*query)) {
     bad_request("missing query: pass what to look for as ?q=, e.g. /v1/kb/search?q=boiler+pressure", "missing_query");
   }
   std::size_t k = limits.default_k;

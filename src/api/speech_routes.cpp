@@ -14,9 +14,10 @@
 #include "audio/pcm.h"
 #include "audio/resampler.h"
 #include "audio/wav.h"
-#include "tts/streaming_tts.h"
+#include "tts/text_normalizer.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/text.h"
 
 namespace lv::api {
 
@@ -77,7 +78,7 @@ SpeechRequest parse_speech_request(const server::HttpRequest& request, const tts
   const json body = parse_json_object(request);
   SpeechRequest out;
   const std::string input = required_string(body, "input");
-  if (input.find_first_not_of(" \t\r\n") == std::string::npos) {
+  if (util::is_blank(input)) {
     throw HttpError(400, "'input' is empty: give the text to speak", "invalid_request_error", "empty_input");
   }
   if (input.size() > route_options.max_input_chars) {
@@ -100,7 +101,7 @@ SpeechRequest parse_speech_request(const server::HttpRequest& request, const tts
                     "invalid_speed");
   }
   out.text = tts::prepare_for_speech(input);
-  if (out.text.find_first_not_of(" \t\r\n") == std::string::npos) {
+  if (util::is_blank(out.text)) {
     throw HttpError(400, "'input' has nothing to speak once Markdown and code are removed", "invalid_request_error",
                     "empty_input");
   }

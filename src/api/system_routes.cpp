@@ -2,14 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/clock.h"
 #include "util/version.h"
 
 namespace lv::api {
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 nlohmann::json engines_json(const std::vector<engine::EngineStatus>& statuses) {
   nlohmann::json list = nlohmann::json::array();
@@ -34,7 +31,7 @@ void add_system_routes(server::Router& router, SystemRoutesContext context) {
       "GET", "/health",
       [shared](const server::HttpRequest&) {
         const nlohmann::json body{
-            {"status", "ok"}, {"version", kVersion}, {"uptime_s", seconds_since(shared->started_at)}};
+            {"status", "ok"}, {"version", kVersion}, {"uptime_s", util::seconds_since(shared->started_at)}};
         return server::HttpResponse::json(body.dump());
       },
       cheap);
@@ -68,7 +65,7 @@ void add_system_routes(server::Router& router, SystemRoutesContext context) {
       "GET", "/metrics",
       [shared](const server::HttpRequest&) {
         shared->metrics->gauge("localvoice_uptime_seconds", "Seconds since the server started")
-            .set(seconds_since(shared->started_at));
+            .set(util::seconds_since(shared->started_at));
         return server::HttpResponse::text(shared->metrics->render(), "text/plain; version=0.0.4; charset=utf-8");
       },
       cheap);

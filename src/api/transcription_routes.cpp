@@ -13,6 +13,7 @@
 #include "audio/wav.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/text.h"
 
 namespace lv::api {
 
@@ -28,28 +29,11 @@ constexpr std::size_t kFormOverheadBytes = std::size_t{64} << 10;
   throw server::HttpError(400, message, "invalid_request_error", code);
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim_view(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 // Splits "value; key=val; key2=\"quoted; val\"" into the value and its parameters (keys lower-cased).
 std::pair<std::string, std::vector<std::pair<std::string, std::string>>> parse_header_value(std::string_view text) {
   std::vector<std::pair<std::string, std::string>> params;
   const auto first = text.find(';');
-  std::string value = lower(trim_view(text.substr(0, first)));
+  std::string value = util::ascii_lower(util::trim(text.substr(0, first)));
   std::size_t pos = first == std::string_view::npos ? text.size() : first + 1;
   while (pos < text.size()) {
     while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == ';')) {
@@ -59,7 +43,7 @@ std::pair<std::string, std::vector<std::pair<std::string, std::string>>> parse_h
     if (equals == std::string_view::npos) {
       break;
     }
-    std::string key = lower(trim_view(text.substr(pos, equals - pos)));
+    std::string key = util::ascii_lower(util::trim(text.substr(pos, equals - pos)));
     pos = equals + 1;
     std::string param;
     if (pos < text.size() && text[pos] == '"') {
@@ -74,7 +58,7 @@ std::pair<std::string, std::vector<std::pair<std::string, std::string>>> parse_h
     } else {
       const auto end = text.find(';', pos);
       param =
-          std::string(trim_view(text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos)));
+          std::string(util::trim(text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos)));
       pos = end == std::string_view::npos ? text.size() : end;
     }
     params.emplace_back(std::move(key), std::move(param));
@@ -124,7 +108,7 @@ MultipartField parse_part(std::string_view part, std::size_t index) {
     if (colon == std::string_view::npos) {
       continue;
     }
-    const std::string name = lower(trim_view(line.substr(0, colon)));
+    const std::string name = util::ascii_lower(util::trim(line.substr(0, colon)));
     const auto value = line.substr(colon + 1);
     if (name == "content-disposition") {
       auto [kind, params] = parse_header_value(value);
@@ -135,7 +119,7 @@ MultipartField parse_part(std::string_view part, std::size_t index) {
       field.filename = find_param(params, "filename").value_or("");
       has_disposition = true;
     } else if (name == "content-type") {
-      field.content_type = std::string(trim_view(value));
+      field.content_type = std::string(util::trim(value));
     }
   }
   if (!has_disposition || field.name.empty()) {
@@ -201,7 +185,7 @@ server::HttpResponse handle(const server::HttpRequest& request, const stt::SttEn
   }
   const auto text_field = [&](std::string_view name) {
     const auto* field = find_field(fields, name);
-    return field == nullptr ? std::string() : std::string(trim_view(field->data));
+    return field == nullptr ? std::string() : std::string(util::trim(field->data));
   };
   const std::string format = text_field("response_format").empty() ? "json" : text_field("response_format");
   if (format != "json" && format != "text" && format != "verbose_json" && format != "srt" && format != "vtt") {

@@ -17,6 +17,7 @@
 
 #include "audio/pcm.h"
 #include "util/error.h"
+#include "util/unique_fd.h"
 
 namespace lv::audio {
 namespace {
@@ -339,29 +340,6 @@ std::string system_message(int error_number) {
   return std::error_code(error_number, std::generic_category()).message();
 }
 
-// An open file descriptor, closed when it goes away.
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-  // Closes now, reporting the error that a deferred write may only surface here.
-  int close() {
-    const int result = ::close(fd_);
-    fd_ = -1;
-    return result;
-  }
-
- private:
-  int fd_;
-};
-
 }  // namespace
 
 AudioBuffer parse_wav(std::string_view bytes, std::string_view source, const WavLimits& limits) {
@@ -464,7 +442,7 @@ void write_wav(const std::filesystem::path& path, const AudioBuffer& audio, Samp
   temp_name += std::to_string(random());
   const std::filesystem::path temp = path.parent_path() / temp_name;
   const char* fix = "check that the directory exists and is writable and that the disk has free space";
-  FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  util::UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (fd.get() < 0) {
     throw Error("cannot write " + name + ": " + system_message(errno), fix);
   }

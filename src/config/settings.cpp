@@ -13,6 +13,7 @@
 #include "engine/engine_url.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/text.h"
 
 namespace lv::config {
 namespace {
@@ -42,12 +43,6 @@ void check_engine(const std::string& url) {
 
 void check_log_level(const std::string& level) { log::parse_level(level); }
 void check_log_format(const std::string& format) { log::parse_format(format); }
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
 
 // Parses the leading digits of `text`; `rest` receives what follows them. Throws lv::Error.
 // `noun` and `example` describe what was expected ("a whole number", "8080") for the error message.
@@ -178,7 +173,7 @@ Value parse_text(const Setting& setting, std::string_view text) {
     case ValueType::decimal:
       return parse_decimal(text);
     case ValueType::integer: {
-      const std::string_view trimmed = trim(text);
+      const std::string_view trimmed = util::trim(text);
       std::string_view rest;
       const std::int64_t number = parse_digits(trimmed, rest, "a whole number", kIntegerExample);
       if (!rest.empty()) {
@@ -217,7 +212,7 @@ void check_value(const Setting& setting, const Value& value) {
 }
 
 double parse_decimal(std::string_view text) {
-  const std::string trimmed(trim(text));
+  const std::string trimmed(util::trim(text));
   double number = 0;
   const auto [end, error] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), number);
   if (trimmed.empty() || error != std::errc{} || end != trimmed.data() + trimmed.size() || !std::isfinite(number)) {
@@ -227,10 +222,10 @@ double parse_decimal(std::string_view text) {
 }
 
 std::int64_t parse_size(std::string_view text) {
-  const std::string_view trimmed = trim(text);
+  const std::string_view trimmed = util::trim(text);
   std::string_view rest;
   const std::int64_t number = parse_digits(trimmed, rest, "a size", kSizeExample);
-  const std::string_view unit = trim(rest);
+  const std::string_view unit = util::trim(rest);
   std::string unit_lower(unit);
   std::transform(unit_lower.begin(), unit_lower.end(), unit_lower.begin(),
                  [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });

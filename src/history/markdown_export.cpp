@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "history/time_text.h"
+#include "util/text.h"
 
 namespace lv::history {
 namespace {
@@ -32,15 +33,6 @@ std::string escape_markdown(std::string_view text) {
     out += c;
   }
   return out;
-}
-
-std::string trimmed(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
 }
 
 std::string engines_line(const std::string& stt, const std::string& llm, const std::string& tts) {
@@ -92,7 +84,7 @@ std::string timings_line(const TurnRecord& turn) {
 }
 
 std::string answer_text(const TurnRecord& turn) {
-  std::string answer = trimmed(turn.assistant_text);
+  std::string answer = std::string(util::trim(turn.assistant_text));
   const bool interrupted = turn.interrupted || turn.status == "interrupted";
   if (interrupted) {
     return answer.empty() ? "*(interrupted before answering)*" : answer + " *(interrupted)*";
@@ -129,7 +121,7 @@ std::string export_markdown(const StoredSession& stored) {
 
   for (const TurnRecord& turn : stored.turns) {
     out += "\n---\n\n";
-    const std::string said = trimmed(turn.user_text);
+    const std::string said = std::string(util::trim(turn.user_text));
     out += "**You:** " + (said.empty() ? std::string("*(nothing recognized)*") : escape_markdown(said)) + "\n\n";
     out += "**LocalVoice:** " + answer_text(turn) + "\n\n";
     out += "*" + timings_line(turn) + "*\n";

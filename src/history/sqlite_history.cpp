@@ -7,6 +7,7 @@
 #include "util/log.h"
 #include "util/sqlite_statement.h"
 #include "util/sqlite_transaction.h"
+#include "util/utf8.h"
 
 namespace lv::history {
 
@@ -72,9 +73,6 @@ SessionSummary read_summary(const Statement& statement) {
   summary.title = make_title(statement.column_text(7));
   return summary;
 }
-
-// Is `byte` the first byte of a UTF-8 sequence (not a continuation byte)?
-bool starts_code_point(char byte) { return (static_cast<unsigned char>(byte) & 0xC0U) != 0x80U; }
 
 }  // namespace
 
@@ -306,7 +304,7 @@ std::string make_title(const std::string& user_text, std::size_t max_chars) {
   }
   std::size_t chars = 0;
   for (std::size_t i = 0; i < collapsed.size(); ++i) {
-    if (!starts_code_point(collapsed[i])) {
+    if (util::is_utf8_continuation(collapsed[i])) {
       continue;
     }
     if (chars == max_chars) {

@@ -10,6 +10,7 @@
 
 #include "llm/text_stream.h"
 #include "models/llama_backend.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -17,11 +18,6 @@ namespace lv::llm {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double elapsed_ms(Clock::time_point from, Clock::time_point to) {
-  return std::chrono::duration<double, std::milli>(to - from).count();
-}
-
 struct ContextDeleter {
   void operator()(llama_context* context) const { llama_free(context); }
 };
@@ -202,7 +198,7 @@ ChatResult LlamaSession::chat(const std::vector<ChatMessage>& messages, const Ch
 
   auto finish = [&](FinishReason reason) {
     result.finish_reason = reason;
-    result.timings.total_ms = elapsed_ms(started, Clock::now());
+    result.timings.total_ms = util::ms_between(started, Clock::now());
     return result;
   };
   auto fail = [&](int rc, const char* stage) {
@@ -243,7 +239,7 @@ ChatResult LlamaSession::chat(const std::vector<ChatMessage>& messages, const Ch
     const llama_token token = llama_sampler_sample(sampler.get(), context, -1);
     if (completion == 0) {
       first_token_at = Clock::now();
-      result.timings.time_to_first_token_ms = elapsed_ms(started, first_token_at);
+      result.timings.time_to_first_token_ms = util::ms_between(started, first_token_at);
     }
     if (model.is_end_of_generation(token)) {
       break;
@@ -269,7 +265,7 @@ ChatResult LlamaSession::chat(const std::vector<ChatMessage>& messages, const Ch
   }
   const auto ended = Clock::now();
   if (completion > 1) {
-    result.timings.tokens_per_s = (completion - 1) * 1000.0 / std::max(elapsed_ms(first_token_at, ended), 1e-3);
+    result.timings.tokens_per_s = (completion - 1) * 1000.0 / std::max(util::ms_between(first_token_at, ended), 1e-3);
   }
   return finish(reason);
 }
@@ -304,7 +300,7 @@ std::shared_ptr<LlamaEngine> LlamaEngine::create(LlamaEngineOptions options) {
   log::info("llm engine ready", {{"engine", "llama"},
                                  {"model", engine->name_},
                                  {"context_tokens", engine->context_tokens_},
-                                 {"warmup_ms", elapsed_ms(started, Clock::now())}});
+                                 {"warmup_ms", util::ms_between(started, Clock::now())}});
   return engine;
 }
 

@@ -15,29 +15,13 @@
 #include "net/http_client.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/unique_fd.h"
 
 namespace lv::models {
 namespace {
 
 constexpr std::size_t kMaxErrorBodyBytes = 2048;
 constexpr int kRetryPauseMs = 100;
-
-// An owned POSIX file descriptor (write errors must keep their errno: ENOSPC, EFBIG).
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 std::filesystem::path state_path(const std::filesystem::path& part_path) {
   return std::filesystem::path(part_path.string() + ".json");
@@ -177,7 +161,7 @@ DownloadResult download_file(const DownloadRequest& request) {
 
   std::uint64_t total = request.expected_size_bytes;
   for (int attempt = 1;; ++attempt) {
-    const FileDescriptor out(::open(request.part_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+    const util::UniqueFd out(::open(request.part_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
     if (out.get() < 0) {
       const int error_number = errno;
       if (error_number == ENOSPC || error_number == EDQUOT) {

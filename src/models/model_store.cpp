@@ -21,6 +21,7 @@
 #include "net/http_client.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/unique_fd.h"
 
 namespace lv::models {
 namespace {
@@ -65,15 +66,14 @@ class FileLock {
  public:
   FileLock(const std::filesystem::path& path, const std::string& label, const std::function<bool()>& cancelled)
       : fd_(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644)) {
-    if (fd_ < 0) {
+    if (!fd_.valid()) {
       throw Error("cannot create the lock file " + path.string() + ": " + std::strerror(errno),
                   "check the permissions of the models directory");
     }
     bool announced = false;
-    while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    while (::flock(fd_.get(), LOCK_EX | LOCK_NB) != 0) {
       if (errno != EWOULDBLOCK && errno != EINTR) {
         const std::string cause = std::strerror(errno);
-        ::close(fd_);
         throw Error("cannot lock " + path.string() + ": " + cause, "check the file system supports flock()");
       }
       if (!announced) {
@@ -81,22 +81,18 @@ class FileLock {
         announced = true;
       }
       if (cancelled && cancelled()) {
-        ::close(fd_);
         throw Error("pull of " + label + " was cancelled while another download of it was running",
                     "the other download continues; run the pull again later");
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(kLockPollMs));
     }
   }
-  ~FileLock() {
-    ::flock(fd_, LOCK_UN);
-    ::close(fd_);
-  }
+  ~FileLock() { ::flock(fd_.get(), LOCK_UN); }
   FileLock(const FileLock&) = delete;
   FileLock& operator=(const FileLock&) = delete;
 
  private:
-  int fd_;
+  util::UniqueFd fd_;
 };
 
 struct FileCloser {

@@ -9,7 +9,9 @@
 #include <cstring>
 #include <exception>
 
+#include "util/clock.h"
 #include "util/error.h"
+#include "util/text.h"
 
 namespace lv::net {
 namespace {
@@ -65,23 +67,6 @@ void ensure_curl_initialized() {
     throw Error("cannot initialise libcurl: " + std::string(curl_easy_strerror(init_result)),
                 "check the libcurl and OpenSSL installation");
   }
-}
-
-std::string to_lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' || text.back() == '\n')) {
-    text.remove_suffix(1);
-  }
-  return text;
 }
 
 // "host:port" of a URL, for messages; throws lv::Error for URLs libcurl cannot parse.
@@ -168,7 +153,7 @@ std::size_t on_header_line(char* data, std::size_t size, std::size_t count, void
       transfer.response.headers.clear();  // a new response after a redirect or 100-continue
       return length;
     }
-    if (trim(line).empty()) {
+    if (util::trim(line).empty()) {
       const long status = transfer.current_status();
       if (status >= 200 && !transfer.is_followed_redirect(status)) {
         transfer.deliver_headers();
@@ -177,8 +162,8 @@ std::size_t on_header_line(char* data, std::size_t size, std::size_t count, void
     }
     const auto colon = line.find(':');
     if (colon != std::string_view::npos) {
-      transfer.response.headers.emplace_back(to_lower(trim(line.substr(0, colon))),
-                                             std::string(trim(line.substr(colon + 1))));
+      transfer.response.headers.emplace_back(util::ascii_lower(util::trim(line.substr(0, colon))),
+                                             std::string(util::trim(line.substr(colon + 1))));
     }
     return length;
   } catch (...) {
@@ -257,7 +242,7 @@ void configure(CURL* easy, const HttpClientRequest& request, Transfer& transfer,
     set_option_checked(curl_easy_setopt(easy, CURLOPT_RANGE, range.c_str()), "range");
   }
 
-  const std::string method = to_lower(request.method);
+  const std::string method = util::ascii_lower(request.method);
   if (method == "get") {
     set_option_checked(curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L), "httpget");
   } else if (method == "head") {
@@ -339,9 +324,7 @@ void configure(CURL* easy, const HttpClientRequest& request, Transfer& transfer,
 void check_deadlines(const Transfer& transfer, const std::string& endpoint) {
   const auto& request = transfer.request;
   const auto now = Clock::now();
-  const auto elapsed_ms = [now](Clock::time_point since) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(now - since).count();
-  };
+  const auto elapsed_ms = [now](Clock::time_point since) { return util::ms_between(since, now); };
   if (request.total_timeout_ms > 0 && elapsed_ms(transfer.started_at) > request.total_timeout_ms) {
     throw HttpError(HttpFailure::timeout, transfer.body_bytes,
                     "request to " + endpoint + " did not finish within " + std::to_string(request.total_timeout_ms) +
@@ -377,7 +360,7 @@ void check_deadlines(const Transfer& transfer, const std::string& endpoint) {
 }  // namespace
 
 std::optional<std::string> HttpClientResponse::header(std::string_view name) const {
-  const std::string wanted = to_lower(name);
+  const std::string wanted = util::ascii_lower(name);
   for (const auto& [key, value] : headers) {
     if (key == wanted) {
       return value;

@@ -1,5 +1,7 @@
 #include "tts/markdown_filter.h"
 
+#include "util/text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <vector>
@@ -14,21 +16,6 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 bool is_alnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
          static_cast<unsigned char>(c) >= 0x80;
-}
-
-std::string_view ltrim(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) {
-    text.remove_prefix(1);
-  }
-  return text;
-}
-
-std::string_view trim(std::string_view text) {
-  text = ltrim(text);
-  while (!text.empty() && is_space(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
 }
 
 bool starts_fence(std::string_view trimmed) { return trimmed.starts_with("```"sv) || trimmed.starts_with("~~~"sv); }
@@ -209,7 +196,7 @@ std::string table_row(std::string_view trimmed) {
     if (bar == std::string_view::npos) {
       bar = trimmed.size();
     }
-    const std::string_view cell = trim(trimmed.substr(start, bar - start));
+    const std::string_view cell = util::trim(trimmed.substr(start, bar - start));
     if (!cell.empty()) {
       out += out.empty() ? "" : ", ";
       out += inline_text(cell);
@@ -263,7 +250,7 @@ std::size_t safe_cut(std::string_view text) {
 MarkdownFilter::MarkdownFilter(MarkdownOptions options) : options_(options) {}
 
 std::string MarkdownFilter::process_line(std::string_view line) {
-  const std::string_view trimmed = trim(line);
+  const std::string_view trimmed = util::trim(line);
   if (in_fence_) {
     if (trimmed.starts_with(fence_marker_)) {
       in_fence_ = false;
@@ -292,7 +279,7 @@ std::string MarkdownFilter::release_partial() {
     return {};  // code is dropped line by line; the closing fence needs a whole line
   }
   if (line_start_) {
-    const std::string_view rest = ltrim(pending_);
+    const std::string_view rest = util::trim_start(pending_);
     const std::size_t token_end = rest.find_first_of(" \t"sv);
     if (token_end == std::string_view::npos) {
       return {};  // the first token may still become a marker ("#", "-", "```")

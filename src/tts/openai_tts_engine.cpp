@@ -11,6 +11,7 @@
 #include "audio/wav.h"
 #include "net/http_client.h"
 #include "util/error.h"
+#include "util/text.h"
 
 namespace lv::tts {
 
@@ -95,7 +96,7 @@ int OpenAiTtsEngine::sample_rate_hz(std::string_view /*voice*/) const { return s
 
 bool OpenAiTtsEngine::do_synthesize(std::string_view text, const SynthesisOptions& options, const AudioSink& emit,
                                     std::stop_token stop) {
-  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+  if (util::is_blank(text)) {
     return false;  // nothing to say; servers reject empty input
   }
   json body{{"model", settings_.model},

@@ -15,6 +15,7 @@
 #include "tts/sentence_splitter.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/unique_fd.h"
 
 namespace lv::tts {
 
@@ -26,29 +27,24 @@ namespace {
 // created, and restored right after (messages from other threads in that window are lost too).
 class StderrSilencer {
  public:
-  StderrSilencer() {
+  StderrSilencer() : saved_fd_(::dup(STDERR_FILENO)) {
     std::fflush(stderr);
-    saved_fd_ = ::dup(STDERR_FILENO);
-    const int null_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (saved_fd_ >= 0 && null_fd >= 0) {
-      ::dup2(null_fd, STDERR_FILENO);
-    }
-    if (null_fd >= 0) {
-      ::close(null_fd);
+    const util::UniqueFd null_fd(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+    if (saved_fd_.valid() && null_fd.valid()) {
+      ::dup2(null_fd.get(), STDERR_FILENO);
     }
   }
   ~StderrSilencer() {
     std::fflush(stderr);
-    if (saved_fd_ >= 0) {
-      ::dup2(saved_fd_, STDERR_FILENO);
-      ::close(saved_fd_);
+    if (saved_fd_.valid()) {
+      ::dup2(saved_fd_.get(), STDERR_FILENO);
     }
   }
   StderrSilencer(const StderrSilencer&) = delete;
   StderrSilencer& operator=(const StderrSilencer&) = delete;
 
  private:
-  int saved_fd_ = -1;
+  util::UniqueFd saved_fd_;
 };
 
 // onnxruntime wants one environment per process; sessions created from it are independent.

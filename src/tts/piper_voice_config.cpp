@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/error.h"
+#include "util/utf8.h"
 
 namespace lv::tts {
 
@@ -24,23 +25,6 @@ const json& require(const json& parent, const char* key, std::string_view source
     throw Error("Piper voice config " + std::string(source) + " has no '" + path + "'", fix_hint());
   }
   return *it;
-}
-
-// Length in bytes of the UTF-8 sequence starting with `lead`.
-std::size_t utf8_length(unsigned char lead) {
-  if (lead < 0x80) {
-    return 1;
-  }
-  if ((lead & 0xE0U) == 0xC0U) {
-    return 2;
-  }
-  if ((lead & 0xF0U) == 0xE0U) {
-    return 3;
-  }
-  if ((lead & 0xF8U) == 0xF0U) {
-    return 4;
-  }
-  return 1;  // invalid lead byte: treat it as one unit (it will be missing from the map)
 }
 
 const std::vector<std::int64_t>& required_symbol(const PiperVoiceConfig& config, const char* symbol) {
@@ -125,7 +109,8 @@ std::vector<std::int64_t> phonemes_to_ids(const PiperVoiceConfig& config, std::s
   ids.insert(ids.end(), pad.begin(), pad.end());
   std::size_t i = 0;
   while (i < phonemes.size()) {
-    const std::size_t length = std::min(utf8_length(static_cast<unsigned char>(phonemes[i])), phonemes.size() - i);
+    const std::size_t length =
+        std::min(util::utf8_sequence_length(static_cast<unsigned char>(phonemes[i])), phonemes.size() - i);
     const std::string symbol(phonemes.substr(i, length));
     i += length;
     const auto it = config.phoneme_id_map.find(symbol);

@@ -1,5 +1,8 @@
 #include "tts/sentence_splitter.h"
 
+#include "util/text.h"
+#include "util/utf8.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -23,7 +26,6 @@ constexpr std::array kNeverFinal{
 // Abbreviations that often end a sentence: decided by the next word's capital letter.
 constexpr std::array kAmbiguous{"etc"sv, "inc"sv, "ltd"sv, "co"sv, "corp"sv, "no"sv, "al"sv};
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || is_upper(c); }
@@ -70,21 +72,11 @@ bool has_speakable(std::string_view text) {
                      [](char c) { return is_alpha(c) || is_digit(c) || static_cast<unsigned char>(c) >= 0x80; });
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && is_space(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 std::size_t count_words(std::string_view text) {
   std::size_t words = 0;
   bool in_word = false;
   for (const char c : text) {
-    if (is_space(c)) {
+    if (util::is_ascii_space(c)) {
       in_word = false;
     } else if (!in_word) {
       in_word = true;
@@ -107,7 +99,7 @@ enum class PeriodKind { final, never_final, ambiguous };
 // Classifies a single '.' at `dot` (followed by whitespace) by the word it ends.
 PeriodKind classify_period(std::string_view text, std::size_t dot) {
   std::size_t begin = dot;
-  while (begin > 0 && !is_space(text[begin - 1])) {
+  while (begin > 0 && !util::is_ascii_space(text[begin - 1])) {
     --begin;
   }
   std::string_view word = text.substr(begin, dot - begin);
@@ -120,7 +112,7 @@ PeriodKind classify_period(std::string_view text, std::size_t dot) {
   }
   if (std::all_of(word.begin(), word.end(), is_digit)) {
     // "1. Buy milk": a list marker when it is the first token of the sentence.
-    return trim(text.substr(0, begin)).empty() ? PeriodKind::never_final : PeriodKind::final;
+    return util::trim(text.substr(0, begin)).empty() ? PeriodKind::never_final : PeriodKind::final;
   }
   if (word.size() == 1 && is_alpha(word.front())) {
     return PeriodKind::never_final;  // an initial: "J. R. R. Tolkien"
@@ -139,7 +131,7 @@ PeriodKind classify_period(std::string_view text, std::size_t dot) {
 // For an ambiguous boundary before `pos`: true/false once the next word has started, npos-like "unknown"
 // (returned as std::nullopt-equivalent through `known`) while only whitespace has arrived.
 bool next_word_starts_sentence(std::string_view text, std::size_t pos, bool& known) {
-  while (pos < text.size() && is_space(text[pos])) {
+  while (pos < text.size() && util::is_ascii_space(text[pos])) {
     ++pos;
   }
   if (pos >= text.size()) {
@@ -171,7 +163,7 @@ std::size_t SentenceSplitter::find_boundary(bool end_of_stream) const {
       continue;
     }
     if (!emitted_any_ && options_.early_first_clause && (c == ',' || c == ';' || c == ':') && i + 1 < text.size() &&
-        is_space(text[i + 1]) && count_words(text.substr(0, i)) >= options_.first_clause_min_words) {
+        util::is_ascii_space(text[i + 1]) && count_words(text.substr(0, i)) >= options_.first_clause_min_words) {
       return i + 1;
     }
     const std::size_t term = terminator_length(text, i);
@@ -208,7 +200,7 @@ std::size_t SentenceSplitter::find_boundary(bool end_of_stream) const {
     if (j >= text.size()) {
       return end_of_stream ? j : npos;  // "3." may become "3.5": wait for the next piece
     }
-    if (!is_space(text[j])) {
+    if (!util::is_ascii_space(text[j])) {
       i = j;  // "3.5", "e.g", "example.com"
       continue;
     }
@@ -239,7 +231,7 @@ std::size_t SentenceSplitter::find_boundary(bool end_of_stream) const {
 }
 
 void SentenceSplitter::take(std::size_t end, std::vector<std::string>& out) {
-  const std::string_view sentence = trim(std::string_view(buffer_).substr(0, end));
+  const std::string_view sentence = util::trim(std::string_view(buffer_).substr(0, end));
   if (has_speakable(sentence)) {
     out.emplace_back(sentence);
     emitted_any_ = true;
@@ -263,9 +255,7 @@ std::vector<std::string> SentenceSplitter::push(std::string_view piece) {
     std::size_t cut = buffer_.rfind(' ', options_.max_sentence_chars);
     if (cut == std::string::npos || cut == 0) {
       cut = options_.max_sentence_chars;
-      while (cut > 0 && (static_cast<unsigned char>(buffer_[cut]) & 0xC0U) == 0x80U) {
-        --cut;  // never split a UTF-8 sequence
-      }
+      cut = util::utf8_boundary_before(buffer_, cut);  // never split a UTF-8 sequence
     }
     take(cut, out);
   }

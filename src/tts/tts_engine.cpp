@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "util/clock.h"
 #include "util/error.h"
 
 namespace lv::tts {
@@ -13,10 +14,6 @@ namespace lv::tts {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
 
 }  // namespace
 
@@ -32,7 +29,7 @@ SynthesisResult TtsEngine::synthesize(std::string_view text, const SynthesisOpti
       return !stop.stop_requested();
     }
     if (result.time_to_first_audio_ms < 0.0) {
-      result.time_to_first_audio_ms = ms_since(start);
+      result.time_to_first_audio_ms = util::ms_since(start);
     }
     result.sample_count += samples.size();
     if (sink && !sink(samples)) {
@@ -42,7 +39,7 @@ SynthesisResult TtsEngine::synthesize(std::string_view text, const SynthesisOpti
     return !stop.stop_requested();
   };
   const bool stopped_early = do_synthesize(text, options, emit, stop);
-  result.synthesis_ms = ms_since(start);
+  result.synthesis_ms = util::ms_since(start);
   result.cancelled = stopped_early || sink_stopped || stop.stop_requested();
   return result;
 }

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "vad/speech_gate.h"
@@ -159,7 +160,8 @@ SileroVad::SileroVad(const std::filesystem::path& model_path, VadOptions options
     throw Error("not a Silero VAD v5 model: " + model_path.string() + ": " + e.what(),
                 "reinstall it with scripts/fetch-silero-model " + model_path.parent_path().string());
   }
-  log::info("vad model loaded", {{"engine", "silero"}, {"path", model_path.string()}, {"load_ms", elapsed_ms(start)}});
+  log::info("vad model loaded",
+            {{"engine", "silero"}, {"path", model_path.string()}, {"load_ms", util::ms_since(start)}});
 }
 
 SileroVad::~SileroVad() = default;

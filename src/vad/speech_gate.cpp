@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "audio/pcm.h"
+#include "util/clock.h"
 
 namespace lv::vad {
 
@@ -106,7 +107,7 @@ double FrameVadStream::refined_end_s(const VadEvent& end) const {
 void FrameVadStream::on_frame(std::span<const float> frame, std::vector<VadEvent>& events) {
   const auto start = std::chrono::steady_clock::now();
   last_probability_ = scorer_->score(frame);
-  timings_.compute_ms += elapsed_ms(start);
+  timings_.compute_ms += util::ms_since(start);
   ++timings_.frames;
   const double frame_start_s = static_cast<double>(frames_done_ * chunker_.frame_samples()) / kVadSampleRateHz;
   ++frames_done_;

@@ -96,9 +96,4 @@ std::vector<VadSegment> detect_segments(const VadEngine& engine, const audio::Au
 // Pairs start/end events into segments (an unmatched start ends at `end_of_audio_s`).
 std::vector<VadSegment> segments_from_events(std::span<const VadEvent> events, double end_of_audio_s);
 
-// Milliseconds elapsed since `start`, as a double.
-inline double elapsed_ms(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-}
-
 }  // namespace lv::vad
