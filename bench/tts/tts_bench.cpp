@@ -1,6 +1,6 @@
 // Time to first audio and real-time factor of the embedded engines, how fast a stop request is honoured,
-// the streaming adapter's first-chunk latency next to direct synthesis of the same first sentence, and the
-// throughput of the text pipeline.
+// a reply's first audio through the voice session's speech stages next to direct synthesis of its first
+// sentence, and the throughput of the text pipeline.
 #include <benchmark/benchmark.h>
 
 #include <atomic>
@@ -10,13 +10,18 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <variant>
+#include <vector>
 
+#include "llm/llm_engine.h"
+#include "session/voice_session.h"
+#include "stt/stt_engine.h"
 #include "tts/espeak_engine.h"
 #include "tts/flite_engine.h"
 #include "tts/markdown_filter.h"
 #include "tts/sentence_splitter.h"
-#include "tts/streaming_tts.h"
 #include "tts/text_normalizer.h"
+#include "vad/energy_vad.h"
 
 namespace {
 
@@ -88,50 +93,92 @@ void BM_StopLatency(benchmark::State& state, const std::string& which) {
 BENCHMARK_CAPTURE(BM_StopLatency, flite, std::string("flite"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_StopLatency, espeak, std::string("espeak"))->Unit(benchmark::kMillisecond);
 
-// The adapter's first chunk (from the push that completes the first sentence) next to a direct call's time
-// to first audio and total time for that same first sentence.
-void BM_StreamingFirstChunk(benchmark::State& state, const std::string& which) {
+// A language model that answers at once, so that a reply's first audio is the speech stages' work alone.
+class InstantLlm final : public lv::llm::LlmEngine {
+ public:
+  lv::llm::LlmSessionPtr create_session() override { return std::make_unique<Session>(); }
+  lv::llm::LlmCapabilities capabilities() const override { return {}; }
+  std::string model_name() const override { return "instant"; }
+
+ private:
+  class Session final : public lv::llm::LlmSession {
+   public:
+    lv::llm::ChatResult chat(const std::vector<lv::llm::ChatMessage>&, const lv::llm::ChatOptions&,
+                             const lv::llm::DeltaCallback& on_delta, std::stop_token) override {
+      on_delta(lv::llm::ChatDelta{kReply, {}});
+      return {};
+    }
+  };
+};
+
+// Typed turns only: the recognizer is never asked.
+class NoStt final : public lv::stt::SttEngine {
+ public:
+  lv::stt::SttCapabilities capabilities() const override { return {}; }
+  lv::stt::Transcript transcribe(const lv::audio::AudioBuffer&, const lv::stt::TranscribeOptions&,
+                                 std::stop_token) const override {
+    return {};
+  }
+};
+
+// A typed turn's reply through the voice session's stages (sentence splitting, synthesis on the tts pool,
+// resampling, framing): from push_text() to the first audio frame, next to a direct call's time to first audio
+// and total time for the reply's first sentence.
+void BM_ReplyFirstAudio(benchmark::State& state, const std::string& which) {
   auto tts = engine(which);
   const std::string first_sentence = "Sure, here is the plan for tomorrow.";
-  double stream_ms = 0;
+  std::mutex mutex;
+  std::condition_variable changed;
+  lv::session::TurnId audio_turn = 0;
+  lv::session::TurnId done_turn = 0;
+  Clock::time_point first_audio_at{};
+  lv::session::SessionRuntime runtime;
+  lv::session::SessionEngines engines;
+  engines.vad = std::make_shared<lv::vad::EnergyVad>();
+  engines.stt = std::make_shared<NoStt>();
+  engines.llm = std::make_shared<InstantLlm>();
+  engines.tts = tts;
+  lv::session::SessionOptions options;
+  options.playback_lead_ms = 10000;  // frames go out as soon as they are made
+  auto session = lv::session::create_voice_session(runtime, engines, options, [&](lv::session::SessionEvent event) {
+    std::lock_guard lock(mutex);
+    if (const auto* audio = std::get_if<lv::session::ReplyAudio>(&event); audio && audio->turn != audio_turn) {
+      audio_turn = audio->turn;
+      first_audio_at = Clock::now();
+    } else if (const auto* done = std::get_if<lv::session::ReplyDone>(&event)) {
+      done_turn = done->turn;
+    }
+    changed.notify_all();
+  });
+  session->start();
+  double reply_ms = 0;
   double direct_ttfa_ms = 0;
   double direct_total_ms = 0;
+  lv::session::TurnId turn = 0;
   for (auto _ : state) {
     const auto direct = tts->synthesize(first_sentence, {}, [](std::span<const float>) { return true; });
     direct_ttfa_ms += direct.time_to_first_audio_ms;
     direct_total_ms += direct.synthesis_ms;
 
-    std::mutex mutex;
-    std::condition_variable got;
-    Clock::time_point first_chunk_at{};
-    lv::tts::StreamingTtsOptions options;
-    options.splitter.early_first_clause = false;  // compare the same first sentence
-    lv::tts::StreamingTts stream(
-        tts,
-        [&](const lv::tts::SpeechChunk& chunk) {
-          std::lock_guard lock(mutex);
-          if (!chunk.samples.empty() && first_chunk_at == Clock::time_point{}) {
-            first_chunk_at = Clock::now();
-            got.notify_all();
-          }
-        },
-        options);
+    ++turn;
     const auto pushed_at = Clock::now();
-    stream.push_text(kReply);  // the first sentence is complete in this push
-    {
-      std::unique_lock lock(mutex);
-      got.wait(lock, [&] { return first_chunk_at != Clock::time_point{}; });
-      stream_ms += ms(first_chunk_at - pushed_at);
-    }
-    stream.cancel();
+    session->push_text("what is the plan");
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return audio_turn == turn; });
+    reply_ms += ms(first_audio_at - pushed_at);
+    lock.unlock();
+    session->interrupt();
+    lock.lock();
+    changed.wait(lock, [&] { return done_turn == turn; });
   }
+  session->close();
   const auto n = static_cast<double>(state.iterations());
-  state.counters["stream_first_chunk_ms"] = stream_ms / n;
+  state.counters["reply_first_audio_ms"] = reply_ms / n;
   state.counters["direct_ttfa_ms"] = direct_ttfa_ms / n;
   state.counters["direct_sentence_ms"] = direct_total_ms / n;
 }
-BENCHMARK_CAPTURE(BM_StreamingFirstChunk, flite, std::string("flite"))->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_StreamingFirstChunk, espeak, std::string("espeak"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ReplyFirstAudio, flite, std::string("flite"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ReplyFirstAudio, espeak, std::string("espeak"))->Unit(benchmark::kMillisecond);
 
 void BM_TextPipeline(benchmark::State& state) {
   std::string text;

@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "audio/wav.h"
-#include "tts/streaming_tts.h"
+#include "tts/text_normalizer.h"
 #include "util/error.h"
 
 namespace lv::app {

@@ -4,6 +4,8 @@
 #include <optional>
 #include <vector>
 
+#include "tts/markdown_filter.h"
+
 namespace lv::tts {
 
 namespace {
@@ -516,5 +518,7 @@ std::string normalize_for_speech(std::string_view text) {
   }
   return out;
 }
+
+std::string prepare_for_speech(std::string_view text) { return normalize_for_speech(strip_markdown(text)); }
 
 }  // namespace lv::tts

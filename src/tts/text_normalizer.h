@@ -15,6 +15,9 @@ namespace lv::tts {
 // Tokens glued to letters ("mp3", "A4") and version strings ("1.2.3") are left as they are.
 std::string normalize_for_speech(std::string_view text);
 
+// Whole-text preparation for engines: Markdown removed, then numbers, currency and units spelled out.
+std::string prepare_for_speech(std::string_view text);
+
 // 0 -> "zero", 42 -> "forty-two", 1'000'001 -> "one million one" (American style, no "and").
 std::string number_to_words(std::uint64_t number);
 // 1 -> "first", 22 -> "twenty-second", 100 -> "one hundredth".

@@ -8,7 +8,7 @@
 #include "stt/pocketsphinx_stt.h"
 #include "stt/wer.h"
 #include "tts/flite_engine.h"
-#include "tts/streaming_tts.h"
+#include "tts/text_normalizer.h"
 
 namespace lv::tts {
 namespace {

@@ -123,5 +123,9 @@ TEST(NormalizeForSpeech, HugeNumbersAreReadDigitByDigit) {
             "one two three");
 }
 
+TEST(PrepareForSpeech, StripsMarkdownThenNormalizes) {
+  EXPECT_EQ(prepare_for_speech("# Price\n**$12** for 2 kg"), "Price\ntwelve dollars for two kilograms");
+}
+
 }  // namespace
 }  // namespace lv::tts
