@@ -13,6 +13,7 @@
 
 #include "embed/vector_math.h"
 #include "models/gguf_file.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/utf8.h"
@@ -183,7 +184,7 @@ void LlamaEmbeddingEngine::load() {
                 "lower batch= or ctx= in the llama: engine URL, or free memory; --log-level debug shows llama.cpp's "
                 "reason");
   }
-  const auto load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  const double load_ms = util::ms_since(started);
   log::info("embedding model loaded", {{"path", path.string()},
                                        {"dimensions", dimensions_},
                                        {"pooling", std::string(pooling_name(pooling_))},

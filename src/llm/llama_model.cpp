@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "models/gguf_file.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -65,7 +66,7 @@ LlamaModelPtr LlamaModel::load(const std::filesystem::path& path, LlamaModelOpti
         "chat template of " + path.filename().string() + " is not supported by llama.cpp",
         "name a built-in one in the engine URL with ?template=NAME (built-in: " + builtin_template_names() + ")");
   }
-  const auto load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  const double load_ms = util::ms_since(started);
   log::info("llm model loaded", {{"path", path.string()}, {"load_ms", load_ms}});
   return model;
 }
