@@ -18,9 +18,9 @@
 #include "stt/stt_engine.h"
 #include "tts/espeak_engine.h"
 #include "tts/flite_engine.h"
-#include "tts/markdown_filter.h"
 #include "tts/sentence_splitter.h"
 #include "tts/text_normalizer.h"
+#include "util/markdown_filter.h"
 #include "vad/energy_vad.h"
 
 namespace {
@@ -186,7 +186,7 @@ void BM_TextPipeline(benchmark::State& state) {
     text += "**Note:** " + kReply + " See [the docs](https://example.com/docs).\n";
   }
   for (auto _ : state) {
-    lv::tts::MarkdownFilter markdown;
+    lv::util::MarkdownFilter markdown;
     lv::tts::SentenceSplitter splitter;
     std::size_t sentences = 0;
     for (std::size_t i = 0; i < text.size(); i += 4) {  // LLM-sized pieces

@@ -6,6 +6,7 @@
 #include "kb/passage_text.h"
 #include "kb/tokenizer.h"
 #include "util/error.h"
+#include "util/markdown_filter.h"
 
 namespace lv::kb {
 
@@ -40,7 +41,8 @@ AnswerEvidence KbContextProvider::evidence(std::string_view query, const session
 
 std::string KbContextProvider::speakable_answer(std::string_view query, const session::Passage& passage) {
   if (!answers_alone(evidence(query, passage))) return {};
-  std::string answer = leading_sentences(strip_markdown(passage.text), 40);
+  // Code blocks are left out silently: an answer read aloud never says "Code omitted".
+  std::string answer = leading_sentences(util::strip_markdown(passage.text, {.announce_code_blocks = false}), 40);
   if (answer.empty()) return answer;
   const std::string source = document_title(passage.source);
   if (!source.empty()) answer += " (from " + source + ")";

@@ -5,19 +5,18 @@
 
 #include "kb/document_paths.h"
 #include "kb/tokenizer.h"
+#include "util/text.h"
 
 namespace lv::kb {
 namespace {
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
 
 std::vector<std::string_view> split_words(std::string_view text) {
   std::vector<std::string_view> words;
   std::size_t pos = 0;
   while (pos < text.size()) {
-    while (pos < text.size() && is_space(text[pos])) ++pos;
+    while (pos < text.size() && util::is_ascii_space(text[pos])) ++pos;
     const std::size_t start = pos;
-    while (pos < text.size() && !is_space(text[pos])) ++pos;
+    while (pos < text.size() && !util::is_ascii_space(text[pos])) ++pos;
     if (pos > start) words.push_back(text.substr(start, pos - start));
   }
   return words;
@@ -60,63 +59,6 @@ std::string make_snippet(std::string_view text, const std::vector<std::string>& 
   out += join(all, best_start, best_start + words);
   if (best_start + words < all.size()) out += " …";
   return out;
-}
-
-std::string strip_markdown(std::string_view text) {
-  std::string out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    while (!line.empty() && is_space(line.front())) line.remove_prefix(1);
-    if (line.substr(0, 3) == "```" || line.substr(0, 3) == "---" || line.substr(0, 3) == "===") continue;
-    // A table's separator row ("| --- | :-: |") says nothing.
-    if (!line.empty() && line.find_first_not_of("|-: \t") == std::string_view::npos) continue;
-    while (!line.empty() && (line.front() == '#' || line.front() == '>')) line.remove_prefix(1);
-    if (line.size() > 1 && (line[0] == '-' || line[0] == '*' || line[0] == '+') && line[1] == ' ') {
-      line.remove_prefix(2);
-    } else {
-      // "1. step" and "2) step" lists.
-      std::size_t digits = 0;
-      while (digits < line.size() && line[digits] >= '0' && line[digits] <= '9') ++digits;
-      if (digits > 0 && digits + 1 < line.size() && (line[digits] == '.' || line[digits] == ')') &&
-          line[digits + 1] == ' ') {
-        line.remove_prefix(digits + 2);
-      }
-    }
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      const char c = line[i];
-      if (c == '*' || c == '`' || c == '|' ||
-          (c == '_' &&
-           (i == 0 || i + 1 == line.size() || is_space(line[i - 1]) || is_space(line[i + 1]) || line[i + 1] == '_'))) {
-        continue;
-      }
-      if (c == '!' && i + 1 < line.size() && line[i + 1] == '[') continue;  // image: keep its alt text
-      if (c == '[') continue;
-      if (c == ']' && i + 1 < line.size() && line[i + 1] == '(') {
-        const std::size_t close = line.find(')', i + 2);
-        if (close != std::string_view::npos) {
-          i = close;
-          continue;
-        }
-      }
-      if (c == ']') continue;
-      out += c;
-    }
-    if (!out.empty() && out.back() != ' ') out += ' ';
-  }
-  std::string collapsed;
-  for (const char c : out) {
-    if (is_space(c)) {
-      if (!collapsed.empty() && collapsed.back() != ' ') collapsed += ' ';
-    } else {
-      collapsed += c;
-    }
-  }
-  while (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
-  return collapsed;
 }
 
 std::string leading_sentences(std::string_view text, std::size_t max_words) {

@@ -12,10 +12,6 @@ namespace lv::kb {
 // text was cut. Whitespace is collapsed to single spaces.
 std::string make_snippet(std::string_view text, const std::vector<std::string>& query_terms, std::size_t words = 30);
 
-// Markdown markup removed: heading hashes, emphasis, inline code ticks, link targets (the link text stays),
-// images, list bullets, table pipes, code fences. Lines become spaces.
-std::string strip_markdown(std::string_view text);
-
 // The first one to three sentences of `text`, at most about `max_words` words (a longer first sentence is
 // cut at a word boundary), ending with a sentence mark.
 std::string leading_sentences(std::string_view text, std::size_t max_words = 40);

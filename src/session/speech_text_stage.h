@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "session/reply_stage.h"
-#include "tts/markdown_filter.h"
 #include "tts/sentence_splitter.h"
+#include "util/markdown_filter.h"
 
 namespace lv::session {
 
@@ -23,7 +23,7 @@ class SpeechTextStage final : public ReplyStage {
  private:
   void pass_on(ReplyTurn& reply, std::vector<std::string>& sentences);
 
-  tts::MarkdownFilter markdown_;
+  util::MarkdownFilter markdown_;
   tts::SentenceSplitter splitter_;
   std::size_t sentences_made_ = 0;
   bool ended_ = false;

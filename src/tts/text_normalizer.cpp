@@ -4,7 +4,7 @@
 #include <optional>
 #include <vector>
 
-#include "tts/markdown_filter.h"
+#include "util/markdown_filter.h"
 
 namespace lv::tts {
 
@@ -519,6 +519,6 @@ std::string normalize_for_speech(std::string_view text) {
   return out;
 }
 
-std::string prepare_for_speech(std::string_view text) { return normalize_for_speech(strip_markdown(text)); }
+std::string prepare_for_speech(std::string_view text) { return normalize_for_speech(util::strip_markdown(text)); }
 
 }  // namespace lv::tts

@@ -19,12 +19,6 @@ TEST(PassageTextTest, SnippetCentresOnTheMatchingWords) {
   EXPECT_EQ(make_snippet("short  text\nhere", tokenize("x")), "short text here");
 }
 
-TEST(PassageTextTest, StripsMarkdown) {
-  EXPECT_EQ(strip_markdown("## Setup\n\n- **Hold** the `reset` pin for [ten seconds](http://x.y/z).\n1. Wait."),
-            "Setup Hold the reset pin for ten seconds. Wait.");
-  EXPECT_EQ(strip_markdown("| a | b |\n| --- | --- |\n```\ncode\n```\n_em_ snake_case"), "a b code em snake_case");
-}
-
 TEST(PassageTextTest, LeadingSentencesStopAtThreeOrTheWordBudget) {
   EXPECT_EQ(leading_sentences("One. Two. Three. Four."), "One. Two. Three.");
   EXPECT_EQ(leading_sentences("A short one. " + std::string("word ") + "then a long sentence that goes on and on", 6),

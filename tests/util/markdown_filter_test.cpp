@@ -1,8 +1,8 @@
-#include "tts/markdown_filter.h"
+#include "util/markdown_filter.h"
 
 #include <gtest/gtest.h>
 
-namespace lv::tts {
+namespace lv::util {
 namespace {
 
 std::string strip_piecewise(std::string_view text, std::size_t piece_size) {
@@ -98,4 +98,4 @@ TEST(MarkdownFilter, AnyPieceSizeGivesTheSameText) {
 }
 
 }  // namespace
-}  // namespace lv::tts
+}  // namespace lv::util

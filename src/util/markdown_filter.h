@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace lv::tts {
+namespace lv::util {
 
 struct MarkdownOptions {
   // Code blocks are never spoken; with this set they are replaced by the line "Code omitted."
@@ -40,4 +40,4 @@ class MarkdownFilter {
 // Strips Markdown from a whole text.
 std::string strip_markdown(std::string_view text, MarkdownOptions options = {});
 
-}  // namespace lv::tts
+}  // namespace lv::util

@@ -1,12 +1,12 @@
-#include "tts/markdown_filter.h"
-
-#include "util/text.h"
+#include "util/markdown_filter.h"
 
 #include <algorithm>
 #include <cctype>
 #include <vector>
 
-namespace lv::tts {
+#include "util/text.h"
+
+namespace lv::util {
 
 namespace {
 
@@ -196,7 +196,7 @@ std::string table_row(std::string_view trimmed) {
     if (bar == std::string_view::npos) {
       bar = trimmed.size();
     }
-    const std::string_view cell = util::trim(trimmed.substr(start, bar - start));
+    const std::string_view cell = trim(trimmed.substr(start, bar - start));
     if (!cell.empty()) {
       out += out.empty() ? "" : ", ";
       out += inline_text(cell);
@@ -250,7 +250,7 @@ std::size_t safe_cut(std::string_view text) {
 MarkdownFilter::MarkdownFilter(MarkdownOptions options) : options_(options) {}
 
 std::string MarkdownFilter::process_line(std::string_view line) {
-  const std::string_view trimmed = util::trim(line);
+  const std::string_view trimmed = trim(line);
   if (in_fence_) {
     if (trimmed.starts_with(fence_marker_)) {
       in_fence_ = false;
@@ -279,7 +279,7 @@ std::string MarkdownFilter::release_partial() {
     return {};  // code is dropped line by line; the closing fence needs a whole line
   }
   if (line_start_) {
-    const std::string_view rest = util::trim_start(pending_);
+    const std::string_view rest = trim_start(pending_);
     const std::size_t token_end = rest.find_first_of(" \t"sv);
     if (token_end == std::string_view::npos) {
       return {};  // the first token may still become a marker ("#", "-", "```")
@@ -346,4 +346,4 @@ std::string strip_markdown(std::string_view text, MarkdownOptions options) {
   return out;
 }
 
-}  // namespace lv::tts
+}  // namespace lv::util
