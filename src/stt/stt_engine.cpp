@@ -1,10 +1,12 @@
 #include "stt/stt_engine.h"
 
 #include <cmath>
+#include <utility>
 
 #include "audio/pcm.h"
 #include "audio/resampler.h"
 #include "util/error.h"
+#include "util/text.h"
 
 namespace lv::stt {
 
@@ -31,18 +33,7 @@ std::vector<float> to_engine_audio(const audio::AudioBuffer& audio) {
   return std::move(mono.samples);
 }
 
-std::string trim(std::string text) {
-  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  std::size_t begin = 0;
-  while (begin < text.size() && space(text[begin])) {
-    ++begin;
-  }
-  std::size_t end = text.size();
-  while (end > begin && space(text[end - 1])) {
-    --end;
-  }
-  return text.substr(begin, end - begin);
-}
+std::string trim(std::string text) { return util::trim(std::move(text)); }
 
 std::string join_segments(const std::vector<Segment>& segments) {
   std::string text;
