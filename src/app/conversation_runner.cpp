@@ -7,6 +7,7 @@
 
 #include "audio/pcm.h"
 #include "audio/resampler.h"
+#include "util/clock.h"
 
 namespace lv::app {
 namespace {
@@ -72,7 +73,7 @@ class Collector {
 
   void on_event(session::SessionEvent event) {
     const std::lock_guard lock(mutex_);
-    const double at_ms = std::chrono::duration<double, std::milli>(Clock::now() - start_).count();
+    const double at_ms = util::ms_since(start_);
     last_event_ms_ = at_ms;
     if (const auto* audio = std::get_if<session::ReplyAudio>(&event)) {
       speaker_.play(audio->turn, at_ms, audio->samples, audio->sample_rate_hz);
@@ -128,7 +129,7 @@ ConversationResult run_conversation(const std::function<session::VoiceSessionPtr
   const std::size_t frame_samples = static_cast<std::size_t>(rate_hz) / 50;  // 20 ms
   session->start();
 
-  const auto elapsed_ms = [&] { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); };
+  const auto elapsed_ms = [&] { return util::ms_since(start); };
   const std::vector<std::int16_t> silence(frame_samples, 0);
   const double input_ms = 1000.0 * static_cast<double>(pcm.size()) / rate_hz;
   bool timed_out = true;

@@ -10,6 +10,7 @@
 #include "audio/wav.h"
 #include "tts/text_normalizer.h"
 #include "util/error.h"
+#include "util/text.h"
 
 namespace lv::app {
 
@@ -31,7 +32,7 @@ std::string fixed(double value, int decimals) {
 
 void run_speak(tts::TtsEngine& engine, const SpeakFlags& flags, std::ostream& out, std::ostream& wav_stdout) {
   const std::string text = flags.raw ? flags.text : tts::prepare_for_speech(flags.text);
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+  if (util::is_blank(text)) {
     throw Error("there is no text to speak", "give the text as an argument, e.g. localvoice speak \"Hello\" -o hi.wav");
   }
   tts::SynthesisOptions options;

@@ -19,8 +19,10 @@
 #include "models/file_hash.h"
 #include "models/tarball.h"
 #include "net/http_client.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/text.h"
 #include "util/unique_fd.h"
 
 namespace lv::models {
@@ -135,7 +137,7 @@ class ProgressReporter {
       return;
     }
     last_sent_at_ = now;
-    const double elapsed_s = std::chrono::duration<double>(now - started_at_).count();
+    const double elapsed_s = util::ms_between(started_at_, now) / 1000.0;
     progress_.have_bytes = have;
     progress_.total_bytes = total;
     progress_.bytes_per_s = elapsed_s > 0 ? static_cast<double>(transferred) / elapsed_s : 0;
@@ -305,9 +307,7 @@ std::filesystem::path ModelStore::resolve(std::string_view name_or_path) const {
 }
 
 bool ModelStore::offline() const {
-  std::string value = env_value(options_.env, "HF_HUB_OFFLINE");
-  std::transform(value.begin(), value.end(), value.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string value = util::ascii_lower(env_value(options_.env, "HF_HUB_OFFLINE"));
   return value == "1" || value == "true" || value == "yes" || value == "on";
 }
 

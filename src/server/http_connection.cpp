@@ -17,6 +17,7 @@
 #include "server/websocket_connection.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/text.h"
 #include "util/version.h"
 
 namespace lv::server {
@@ -38,11 +39,8 @@ HttpRequest to_request(const http::request_parser<http::string_body>::value_type
   request.method = std::string(message.method_string());
   request.target = std::string(message.target());
   for (const auto& field : message) {
-    std::string name(field.name_string());
-    for (char& c : name) {
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    request.headers.emplace_back(std::move(name), std::string(field.value()));
+    const std::string name(field.name_string());
+    request.headers.emplace_back(util::ascii_lower(name), std::string(field.value()));
   }
   return request;
 }

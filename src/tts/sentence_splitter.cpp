@@ -86,14 +86,6 @@ std::size_t count_words(std::string_view text) {
   return words;
 }
 
-std::string lower_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
 enum class PeriodKind { final, never_final, ambiguous };
 
 // Classifies a single '.' at `dot` (followed by whitespace) by the word it ends.
@@ -117,7 +109,7 @@ PeriodKind classify_period(std::string_view text, std::size_t dot) {
   if (word.size() == 1 && is_alpha(word.front())) {
     return PeriodKind::never_final;  // an initial: "J. R. R. Tolkien"
   }
-  const std::string lower = lower_ascii(word);
+  const std::string lower = util::ascii_lower(word);
   if (std::find(kNeverFinal.begin(), kNeverFinal.end(), lower) != kNeverFinal.end()) {
     return PeriodKind::never_final;
   }
