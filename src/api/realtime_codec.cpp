@@ -119,6 +119,7 @@ json turn_detection_json(const session::TurnTakingOptions& turn) {
 json metrics_json(const session::TurnMetrics& m) {
   return {{"end_of_turn_silence_ms", m.end_of_turn_silence_ms},
           {"stt_ms", m.stt_ms},
+          {"stt_wait_ms", m.stt_wait_ms},
           {"retrieval_ms", m.retrieval_ms},
           {"llm_first_token_ms", m.llm_first_token_ms},
           {"first_sentence_ms", m.first_sentence_ms},

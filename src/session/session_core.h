@@ -15,39 +15,27 @@
 #include <vector>
 
 #include "audio/resampler.h"
-#include "session/reply_track.h"
+#include "session/reply_stage.h"
+#include "session/stop_link.h"
 #include "session/strand.h"
 #include "session/turn_detector.h"
+#include "session/turn_transcriber.h"
+#include "session/user_turn.h"
 #include "session/voice_session.h"
 #include "session/work_tracker.h"
-#include "tts/markdown_filter.h"
-#include "tts/sentence_splitter.h"
 
 namespace lv::session {
 
-// A stop source that also stops when its parent (the session's) does.
-class StopLink {
- public:
-  explicit StopLink(const std::stop_token& parent) : callback_(parent, Stopper{&source_}) {}
-  std::stop_token token() const { return source_.get_token(); }
-  void request_stop() { source_.request_stop(); }
+class GenerateStage;
+class PacerStage;
+class SynthesizeStage;
 
- private:
-  struct Stopper {
-    std::stop_source* source;
-    void operator()() const { source->request_stop(); }
-  };
-  std::stop_source source_;
-  std::stop_callback<Stopper> callback_;  // after source_: may run at once
-};
-using StopLinkPtr = std::shared_ptr<StopLink>;
-
-class SessionCore final : public VoiceSession, public std::enable_shared_from_this<SessionCore> {
+class SessionCore final : public VoiceSession, private ReplyHost, public std::enable_shared_from_this<SessionCore> {
  public:
   using Clock = std::chrono::steady_clock;
 
   SessionCore(SessionRuntime& runtime, SessionEngines engines, SessionOptions options, EventSink sink,
-              history::HistoryRecorderPtr history, std::string session_id);
+              history::HistoryRecorderPtr history, std::string session_id, TransitionListener on_transition = {});
   ~SessionCore() override;
 
   void start() override;
@@ -62,8 +50,7 @@ class SessionCore final : public VoiceSession, public std::enable_shared_from_th
   SessionOptions options() const override;
 
  private:
-  struct UserTurn;
-  struct Reply;
+  using Reply = ReplyTurn;
   enum class SttKind { partial, early, final };
 
   // --- plumbing (any thread) ---
@@ -74,49 +61,61 @@ class SessionCore final : public VoiceSession, public std::enable_shared_from_th
   void post_after(std::chrono::milliseconds delay, Work task);
   void submit(TaskPool& pool, Work task, bool first = false);
 
-  // --- input and turn-taking (strand) ---
+  // --- input and turn-taking (strand; session_input.cpp, session_transcripts.cpp) ---
   void drain_input();
   void handle_signals(std::vector<TurnSignal> signals);
-  void begin_user_turn(double audio_ms);
+  void on_speech_began(double audio_ms);
+  void on_speech_long(double audio_ms);
+  void on_speech_paused(const TurnSignal& signal);
+  void on_speech_resumed();
+  void begin_user_turn(double audio_ms, UserTurnEvent how);
   void barge_in(double audio_ms);
   void end_user_turn(TurnSignal& signal);
+  // Hands the next stretch of the turn's audio to its transcriber.
+  void feed_user_turn(std::vector<float> samples);
+  // Forgets the user turn (`why`: the event that ends it) and stops its transcription.
+  void drop_user_turn(UserTurnEvent why);
   // `force`: words decide a barge-in, so ask even when partials are otherwise skipped.
   void maybe_start_partial(bool force = false);
-  void start_stt(SttKind kind, std::vector<float> audio);
-  void on_stt_result(TurnId turn, std::uint64_t generation, SttKind kind, std::string text, const std::string& error,
-                     double audio_ms, double took_ms);
+  void start_early_transcript();
+  void on_stt_result(TurnId turn, std::uint64_t generation, SttKind kind, TurnTranscriber::Result result);
   void on_stt_deadline(TurnId turn, std::uint64_t generation, bool max_wait);
+  TurnTranscriber::Done deliver_stt(SttKind kind);
   void take_transcript(std::string text);
   void fail_stt(const std::string& message);
-  void on_words_heard();
+  void on_words_heard(UserTurnEvent why);
   void resume_after_false_interruption(TurnId user_turn);
   void set_state(AgentState state, TurnId turn);
   void adopt_pending_speech();
   void check_stalled_input();
+  // The reply while a barge-in is decided: paused (output cut, text held) and resumed from the cut sentence.
+  void pause_reply();
+  void resume_reply();
 
-  // --- reply pipeline (strand; session_reply.cpp) ---
+  // --- reply pipeline (strand; session_reply.cpp, stages in *_stage.cpp) ---
+  void assemble_reply_pipeline();
+  template <typename Stage>
+  Stage* add_reply_stage(std::unique_ptr<Stage> stage);
   Reply& open_reply(TurnId turn, std::string user_text);
   void start_reply(TurnId turn, const std::string& user_text, bool voice);
   void start_canned_reply(TurnId turn, const std::string& text, ReplyStatus status);
-  void retrieve_context(Reply& reply);
-  void on_context(TurnId turn, std::vector<Passage> passages, std::string error, double took_ms);
-  void generate(Reply& reply);
-  void answer_without_llm(Reply& reply);
-  void on_llm_delta(TurnId turn, const std::string& text);
-  void on_llm_done(TurnId turn, const llm::ChatResult& result, std::string error);
-  void on_llm_deadline(TurnId turn, bool first_token);
-  void reply_text(Reply& reply, const std::string& text);
-  void speak_text(Reply& reply, const std::string& text, bool end_of_text);
-  void pump_tts(Reply& reply);
-  void on_tts_audio(TurnId turn, std::uint64_t sentence, std::vector<float> samples, double first_audio_ms);
-  void on_tts_sentence_done(TurnId turn, std::uint64_t sentence, std::string error);
-  void on_tts_deadline(TurnId turn, std::uint64_t sentence);
-  void pump_output();
+  bool reply_paused() const;
   void cut_output(Reply& reply);
   std::optional<std::uint32_t> heard_seq(const Reply& reply) const;
   void maybe_finish_reply();
   void finish_reply(ReplyStatus status);
   Reply* current_reply(TurnId turn);
+  // ReplyHost: what the stages ask of the session.
+  void send(SessionEvent event) override;
+  void on_strand(Task task) override;
+  void on_strand_after(std::chrono::milliseconds delay, Task task) override;
+  void on_pool(TaskPool& pool, Task task) override;
+  ReplyTurn* reply_of(TurnId turn) override;
+  void show_state(AgentState state, TurnId turn) override;
+  void reply_drained() override;
+  const SessionOptions& settings() const override;
+  const std::string& session_id() const override;
+  std::stop_token session_stop() const override;
 
   SessionRuntime& runtime_;
   SessionEngines engines_;
@@ -137,7 +136,7 @@ class SessionCore final : public VoiceSession, public std::enable_shared_from_th
 
   std::mutex input_mutex_;
   struct InputChunk {
-    std::vector<std::int16_t> samples;
+    std::vector<float> samples;  // converted from PCM16 as it arrives, at the input rate
     Clock::time_point arrival;
   };
   std::deque<InputChunk> input_;
@@ -164,17 +163,24 @@ class SessionCore final : public VoiceSession, public std::enable_shared_from_th
   AgentState state_ = AgentState::idle;
   TurnId state_turn_ = 0;
   TurnId last_turn_ = 0;
+  TransitionListener on_transition_;
   std::unique_ptr<UserTurn> user_;
   std::unique_ptr<Reply> reply_;
   std::uint64_t stt_generation_ = 0;
   // Speech that began while the last turn waited for its transcript: it becomes the next turn (or interrupts
   // the reply) once that transcript is taken.
-  std::optional<double> pending_speech_ms_;
-  bool pending_speech_long_ = false;
+  struct PendingSpeech {
+    double start_ms = 0;
+    bool long_enough = false;  // it lasted min_interruption_ms (speech_long)
+  };
+  std::optional<PendingSpeech> pending_speech_;
   bool stt_fast_ = true;  // partial transcripts only while decoding is well ahead of real time
-  std::vector<llm::ChatMessage> conversation_;
-  struct LlmSlot;
-  std::shared_ptr<LlmSlot> llm_slot_;
+  // The reply pipeline, in order (assembled once per session), and the stages the session itself calls on.
+  std::vector<std::unique_ptr<ReplyStage>> reply_stages_;
+  GenerateStage* generate_ = nullptr;
+  SynthesizeStage* synthesize_ = nullptr;  // null without a TTS engine
+  PacerStage* pacer_ = nullptr;
+  ReplyObserver reply_observer_;  // on_transition_ for the reply machine
 };
 
 }  // namespace lv::session

@@ -121,6 +121,7 @@ struct TurnMetrics {
   TurnId turn = 0;
   double end_of_turn_silence_ms = -1;  // the silence waited for before the turn was taken
   double stt_ms = -1;                  // end of user speech -> final transcript
+  double stt_wait_ms = -1;             // the part of stt_ms after the end-of-turn silence (at least 0)
   double retrieval_ms = -1;
   double llm_first_token_ms = -1;  // request -> first token
   double first_sentence_ms = -1;   // request -> first sentence ready for speech

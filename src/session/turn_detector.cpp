@@ -31,8 +31,8 @@ std::int64_t TurnDetector::sample_at(double ms) const {
   return std::clamp(static_cast<std::int64_t>(ms * kSamplesPerMs), history_start_, total_samples_);
 }
 
-std::vector<float> TurnDetector::turn_audio() const {
-  const auto from = static_cast<std::size_t>(std::max<std::int64_t>(0, turn_start_ - history_start_));
+std::vector<float> TurnDetector::turn_audio_from(std::size_t offset) const {
+  const auto from = static_cast<std::size_t>(std::max<std::int64_t>(0, turn_start_ - history_start_)) + offset;
   if (from >= history_.size()) {
     return {};
   }

@@ -51,8 +51,10 @@ class TurnDetector {
 
   bool in_turn() const { return phase_ == Phase::speaking || phase_ == Phase::paused; }
   bool in_speech() const { return phase_ == Phase::speaking; }
-  // Audio of the turn so far (for partial transcripts) and how much of it the user spent speaking.
-  std::vector<float> turn_audio() const;
+  // Audio of the turn so far, and the part of it from sample `offset` of the turn on (what a recognizer fed
+  // as the turn goes on has not had yet).
+  std::vector<float> turn_audio() const { return turn_audio_from(0); }
+  std::vector<float> turn_audio_from(std::size_t offset) const;
   double stream_ms() const;
   Clock::time_point last_arrival() const { return last_arrival_; }
 

@@ -18,6 +18,8 @@ void observe_turn(metrics::Registry& registry, const TurnMetrics& metrics, Reply
   observe_ms(registry, "localvoice_turn_end_to_end_seconds",
              "End of user speech to the first reply audio frame sent, per voice turn", metrics.end_to_end_ms);
   observe_ms(registry, "localvoice_turn_stt_seconds", "End of user speech to the final transcript", metrics.stt_ms);
+  observe_ms(registry, "localvoice_turn_stt_wait_seconds",
+             "Wait for the final transcript after the end-of-turn silence", metrics.stt_wait_ms);
   observe_ms(registry, "localvoice_turn_retrieval_seconds", "Knowledge-base retrieval time per turn",
              metrics.retrieval_ms);
   observe_ms(registry, "localvoice_turn_llm_first_token_seconds", "Language-model request to its first token",
@@ -40,6 +42,7 @@ void log_turn(const std::string& session_id, const TurnMetrics& metrics, ReplySt
                               {"status", status_name(status)},
                               {"end_of_turn_silence_ms", metrics.end_of_turn_silence_ms},
                               {"stt_ms", metrics.stt_ms},
+                              {"stt_wait_ms", metrics.stt_wait_ms},
                               {"retrieval_ms", metrics.retrieval_ms},
                               {"llm_first_token_ms", metrics.llm_first_token_ms},
                               {"first_sentence_ms", metrics.first_sentence_ms},

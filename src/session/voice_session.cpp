@@ -59,7 +59,8 @@ void validate(const SessionOptions& options) {
 }
 
 VoiceSessionPtr create_voice_session(SessionRuntime& runtime, SessionEngines engines, SessionOptions options,
-                                     EventSink sink, history::HistoryRecorderPtr history, std::string session_id) {
+                                     EventSink sink, history::HistoryRecorderPtr history, std::string session_id,
+                                     TransitionListener on_transition) {
   validate(options);
   if (!engines.vad) {
     throw Error("a voice session needs a voice-activity detector", "configure engines.vad (e.g. energy:)");
@@ -74,7 +75,7 @@ VoiceSessionPtr create_voice_session(SessionRuntime& runtime, SessionEngines eng
     session_id = new_session_id();
   }
   return std::make_shared<SessionCore>(runtime, std::move(engines), std::move(options), std::move(sink),
-                                       std::move(history), std::move(session_id));
+                                       std::move(history), std::move(session_id), std::move(on_transition));
 }
 
 }  // namespace lv::session

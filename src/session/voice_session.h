@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "history/history_recorder.h"
 #include "llm/llm_engine.h"
@@ -101,11 +103,16 @@ class VoiceSession {
   virtual SessionOptions options() const = 0;
 };
 
+// Told each state-machine transition a session takes, named as docs/architecture.md names them (tests hold the
+// documented tables to what ran). Called on the session's strand; must not block.
+using TransitionListener =
+    std::function<void(std::string_view machine, std::string_view from, std::string_view event, std::string_view to)>;
+
 // Validates options (throws lv::Error naming the field and the allowed range).
 void validate(const SessionOptions& options);
 
 VoiceSessionPtr create_voice_session(SessionRuntime& runtime, SessionEngines engines, SessionOptions options,
                                      EventSink sink, history::HistoryRecorderPtr history = nullptr,
-                                     std::string session_id = {});
+                                     std::string session_id = {}, TransitionListener on_transition = {});
 
 }  // namespace lv::session

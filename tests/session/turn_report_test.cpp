@@ -13,7 +13,9 @@ namespace {
 TurnMetrics sample_metrics() {
   TurnMetrics metrics;
   metrics.turn = 3;
-  metrics.stt_ms = 120;
+  metrics.stt_ms = 620;
+  metrics.end_of_turn_silence_ms = 500;
+  metrics.stt_wait_ms = 120;
   metrics.llm_first_token_ms = 300;
   metrics.end_to_end_ms = 900;
   metrics.user_audio_ms = 1500;
@@ -28,6 +30,7 @@ TEST(TurnReport, StagesThatRanGoIntoTheHistogramsInSeconds) {
   const std::string text = registry.render();
   EXPECT_THAT(text, ::testing::HasSubstr("localvoice_turn_end_to_end_seconds_sum 0.9"));
   EXPECT_THAT(text, ::testing::HasSubstr("localvoice_turn_stt_seconds_count 1"));
+  EXPECT_THAT(text, ::testing::HasSubstr("localvoice_turn_stt_wait_seconds_sum 0.12"));
   EXPECT_THAT(text, ::testing::HasSubstr("localvoice_turns_total{status=\"interrupted\"} 1"));
   // Retrieval did not run (-1): nothing observed.
   EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("localvoice_turn_retrieval_seconds_count")));
@@ -43,6 +46,7 @@ TEST(TurnReport, OneJsonLogLinePerTurnWithEveryMetric) {
   EXPECT_THAT(line, ::testing::HasSubstr("\"session_id\":\"sess_1\""));
   EXPECT_THAT(line, ::testing::HasSubstr("\"end_to_end_ms\":900"));
   EXPECT_THAT(line, ::testing::HasSubstr("\"retrieval_ms\":-1"));
+  EXPECT_THAT(line, ::testing::HasSubstr("\"stt_wait_ms\":120"));
   EXPECT_THAT(line, ::testing::HasSubstr("\"status\":\"completed\""));
   EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1);
 }

@@ -95,6 +95,8 @@ TEST_F(VoiceSessionTest, SpokenTurnGoesThroughEveryStageInProtocolOrder) {
   EXPECT_GE(metrics.end_to_end_ms, metrics.stt_ms);
   EXPECT_GE(metrics.end_to_end_ms, metrics.stt_ms + metrics.llm_first_token_ms - 1);
   EXPECT_GE(metrics.end_of_turn_silence_ms, 400);
+  // The wait for the transcript after the silence: the part of stt_ms the silence did not hide.
+  EXPECT_DOUBLE_EQ(metrics.stt_wait_ms, std::max(0.0, metrics.stt_ms - metrics.end_of_turn_silence_ms));
   EXPECT_NEAR(metrics.user_audio_ms, 800, 150);
   EXPECT_DOUBLE_EQ(metrics.reply_audio_ms, 20.0 * static_cast<double>(frames.size()));
   EXPECT_EQ(metrics.retrieval_ms, -1);
