@@ -25,6 +25,7 @@ TurnSample sample_of(const json& metrics) {
   sample.llm_first_token_ms = number_or(metrics, "llm_first_token_ms");
   sample.first_sentence_ms = number_or(metrics, "first_sentence_ms");
   sample.tts_first_audio_ms = number_or(metrics, "tts_first_audio_ms");
+  sample.reply_audio_ms = std::max(0.0, number_or(metrics, "reply_audio_ms"));
   sample.interrupted = metrics.value("interrupted", false);
   return sample;
 }
@@ -67,11 +68,7 @@ TalkResult talk(std::uint16_t port, const audio::AudioBuffer& audio, std::size_t
     if (type == "conversation.item.input_audio_transcription.completed") {
       result.transcripts.push_back(event.value("transcript", ""));
     } else if (type == "turn.metrics" && event.contains("metrics")) {
-      ++result.metrics_events;
-      const auto sample = sample_of(event["metrics"]);
-      if (sample.end_to_end_ms >= 0) {
-        result.turns.push_back(sample);
-      }
+      result.turns.push_back(sample_of(event["metrics"]));
     } else if (type == "error") {
       const std::string code = event.contains("error") ? event["error"].value("code", "") : "";
       if (code == "input_overflow") {

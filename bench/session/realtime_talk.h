@@ -20,6 +20,7 @@ struct TurnSample {
   double llm_first_token_ms = -1;
   double first_sentence_ms = -1;
   double tts_first_audio_ms = -1;
+  double reply_audio_ms = 0;  // 0: the reply had nothing speakable (the tiny model's text often has not)
   bool interrupted = false;
 
   // How long the transcript took after the end-of-turn silence had passed (0 when it was ready by then).
@@ -33,7 +34,6 @@ struct TalkResult {
   bool closed_early = false;             // the server closed the connection (e.g. "client too slow")
   std::size_t reply_audio_frames = 0;    // binary frames received
   std::vector<std::string> transcripts;  // final transcripts, in order (to tell why a turn is missing)
-  std::size_t metrics_events = 0;        // turn.metrics received, with or without a reply
 };
 
 // Connects, waits for session.created, streams `audio` as 20 ms frames in real time, then waits until

@@ -4,6 +4,7 @@
 // microservice design. The same spoken questions go to each over /v1/realtime in real time, alternating
 // rounds; each turn's end-to-end latency (end of user speech -> first reply audio frame) comes from the
 // server's turn.metrics. Markdown rows on stdout, progress on stderr.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -74,10 +75,12 @@ void row(const PathRun& run) {
   const auto stt = bench::metric_of(run.turns, [](const bench::TurnSample& t) { return t.stt_ms; });
   const auto sentence = bench::metric_of(run.turns, [](const bench::TurnSample& t) { return t.first_sentence_ms; });
   const auto audio = bench::metric_of(run.turns, [](const bench::TurnSample& t) { return t.tts_first_audio_ms; });
-  std::printf("| %s | %zu/%zu | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.2f s | %zu |\n",
-              run.label.c_str(), run.turns.size(), run.asked, bench::percentile(e2e, 0.5), bench::percentile(e2e, 0.95),
-              bench::percentile(wait, 0.5), bench::percentile(stt, 0.5), bench::percentile(sentence, 0.5),
-              bench::percentile(audio, 0.5),
+  const auto silent =
+      std::count_if(run.turns.begin(), run.turns.end(), [](const bench::TurnSample& t) { return t.end_to_end_ms < 0; });
+  std::printf("| %s | %zu/%zu (%td) | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.2f s | %zu |\n",
+              run.label.c_str(), run.turns.size(), run.asked, silent, bench::percentile(e2e, 0.5),
+              bench::percentile(e2e, 0.95), bench::percentile(wait, 0.5), bench::percentile(stt, 0.5),
+              bench::percentile(sentence, 0.5), bench::percentile(audio, 0.5),
               run.turns.empty() ? 0.0 : run.cpu_s / static_cast<double>(run.turns.size()), run.dropped);
 }
 
@@ -126,7 +129,8 @@ int main(int argc, char** argv) {
       }
     }
     std::printf(
-        "| path | turns | end-to-end p50 | end-to-end p95 | STT wait after the silence p50 | STT p50 | first "
+        "| path | turns (without reply audio) | end-to-end p50 | end-to-end p95 | STT wait after the silence p50 | STT "
+        "p50 | first "
         "sentence p50 | TTS first audio p50 | server CPU per turn | dropped input |\n"
         "|---|---|---|---|---|---|---|---|---|---|\n");
     row(embedded);
