@@ -16,6 +16,12 @@ struct PocketsphinxSettings {
   std::filesystem::path lm_path;
   std::filesystem::path dict_path;
   double segment_pause_s = 0.5;  // a pause this long between words starts a new segment
+  // A streamed utterance (open_utterance) is decoded from a front end seeded with the cepstral mean of its first
+  // this many seconds, which are held back until then (docs/benchmarks.md, "Streaming speech-to-text").
+  double stream_seed_s = 0.5;
+  // ... and its search restarts with the mean of everything so far whenever the utterance has grown to this many
+  // times the audio the current mean was measured on (> 1).
+  double stream_restart_growth = 2.0;
 };
 
 // Uses PocketSphinx 5.x (ps_config_*), not bookworm's 0.8: the 5.x API is the maintained one, it has a
@@ -33,6 +39,9 @@ class PocketsphinxStt final : public SttEngine {
   SttCapabilities capabilities() const override;
   Transcript transcribe(const audio::AudioBuffer& audio, const TranscribeOptions& options = {},
                         std::stop_token stop = {}) const override;
+
+  // Decodes each utterance while it is fed: partials are the running hypothesis, finish() only ends the search.
+  std::unique_ptr<UtteranceDecoder> open_utterance(const TranscribeOptions& options = {}) const override;
 
   // Decodes 16 kHz mono samples already in engine format (the path transcribe() takes after resampling).
   Transcript transcribe_samples(std::span<const float> samples, const std::stop_token& stop = {}) const;

@@ -10,8 +10,6 @@
 
 namespace lv::stt {
 
-std::unique_ptr<SttStream> SttEngine::open_stream(const TranscribeOptions& /*options*/) const { return nullptr; }
-
 std::vector<float> to_engine_audio(const audio::AudioBuffer& audio) {
   if (audio.channels <= 0 || audio.sample_rate_hz <= 0) {
     throw Error("audio has an invalid format (" + std::to_string(audio.channels) + " channels at " +

@@ -1,4 +1,4 @@
-// Speech-to-text: the engine interface (a shared, loaded model), streaming sessions, transcripts and timings.
+// Speech-to-text: the engine interface (a shared, loaded model), transcripts and timings.
 #pragma once
 
 #include <functional>
@@ -21,8 +21,8 @@ inline constexpr int kSttSampleRateHz = 16000;
 
 struct SttCapabilities {
   std::string name;              // "pocketsphinx", "whisper", "openai"
-  bool streaming = false;        // open_stream() gives results while audio arrives
-  bool partial_results = false;  // streams emit interim hypotheses before the final one
+  bool streaming = false;        // open_utterance() decodes while the audio arrives (else at finish())
+  bool partial_results = false;  // UtteranceDecoder::partial() is the running hypothesis, not a re-decode
   bool translation = false;      // TranscribeOptions::translate is honoured
   bool segment_timestamps = true;
   std::vector<int> sample_rates_hz;    // rates decoded natively (others are resampled)
@@ -67,27 +67,7 @@ class Cancelled : public std::runtime_error {
   Cancelled() : std::runtime_error("transcription cancelled") {}
 };
 
-enum class SttEventType { partial, final };
-
-// A streaming result: partial hypotheses may be revised; a final one closes an utterance.
-struct SttEvent {
-  SttEventType type = SttEventType::partial;
-  Transcript transcript;  // for partial events, only text (and segment times where known)
-  double start_s = 0.0;   // utterance bounds in stream time
-  double end_s = 0.0;
-};
-
-// One session's streaming recognizer (not thread-safe; one per audio stream).
-class SttStream {
- public:
-  virtual ~SttStream() = default;
-  // Feeds 16 kHz mono samples; returns events completed by them. Throws Cancelled when `stop` triggers.
-  virtual std::vector<SttEvent> push(std::span<const float> samples, std::stop_token stop = {}) = 0;
-  // Ends the stream: finishes an utterance in progress (a final event if it had speech).
-  virtual std::vector<SttEvent> finish(std::stop_token stop = {}) = 0;
-};
-
-// A loaded recognizer, shared by all sessions (thread-safe): each call or stream uses its own decoder state.
+// A loaded recognizer, shared by all sessions (thread-safe): each call or utterance uses its own decoder state.
 class SttEngine {
  public:
   virtual ~SttEngine() = default;
@@ -96,8 +76,6 @@ class SttEngine {
   // failing engine, Cancelled when `stop` triggers.
   virtual Transcript transcribe(const audio::AudioBuffer& audio, const TranscribeOptions& options = {},
                                 std::stop_token stop = {}) const = 0;
-  // A native streaming session; engines without one return nullptr (wrap them in a SegmentedSttStream).
-  virtual std::unique_ptr<SttStream> open_stream(const TranscribeOptions& options = {}) const;
   // A decoder for one utterance fed as it is spoken (utterance_decoder.h); the default keeps the audio and
   // transcribes it, streaming engines override it.
   virtual std::unique_ptr<UtteranceDecoder> open_utterance(const TranscribeOptions& options = {}) const;

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "audio/audio_buffer.h"
+#include "util/error.h"
 
 namespace lv::stt {
 
@@ -13,7 +14,19 @@ std::unique_ptr<UtteranceDecoder> SttEngine::open_utterance(const TranscribeOpti
 BufferedUtteranceDecoder::BufferedUtteranceDecoder(const SttEngine& engine, TranscribeOptions options)
     : engine_(engine), options_(std::move(options)) {}
 
+namespace {
+
+void require_open(bool spent) {
+  if (spent) {
+    throw Error("stt: an utterance decoder was used after finish()",
+                "open a new decoder (SttEngine::open_utterance) for each utterance");
+  }
+}
+
+}  // namespace
+
 void BufferedUtteranceDecoder::feed(std::span<const float> samples, std::stop_token stop) {
+  require_open(spent_);
   if (stop.stop_requested()) {
     throw Cancelled();
   }
@@ -21,6 +34,7 @@ void BufferedUtteranceDecoder::feed(std::span<const float> samples, std::stop_to
 }
 
 std::string BufferedUtteranceDecoder::partial(std::stop_token stop) {
+  require_open(spent_);
   if (audio_.empty()) {
     return {};
   }
@@ -31,13 +45,16 @@ std::string BufferedUtteranceDecoder::partial(std::stop_token stop) {
 }
 
 Transcript BufferedUtteranceDecoder::finish(std::stop_token stop) {
+  require_open(spent_);
+  spent_ = true;
+  if (audio_.empty()) {
+    return {};
+  }
   const audio::AudioBuffer buffer{std::move(audio_), kSttSampleRateHz, 1};
   audio_.clear();
   return engine_.transcribe(buffer, options_, std::move(stop));
 }
 
-double BufferedUtteranceDecoder::fed_s() const {
-  return static_cast<double>(audio_.size()) / kSttSampleRateHz;
-}
+double BufferedUtteranceDecoder::fed_s() const { return static_cast<double>(audio_.size()) / kSttSampleRateHz; }
 
 }  // namespace lv::stt

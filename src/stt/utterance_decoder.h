@@ -21,7 +21,8 @@ class UtteranceDecoder {
   // The hypothesis for the audio fed so far ("" while there is none). Streaming engines return their running
   // hypothesis; batch engines decode what they have. Throws Cancelled.
   virtual std::string partial(std::stop_token stop = {}) = 0;
-  // The final transcript of everything fed; the decoder is spent afterwards. Throws lv::Error, Cancelled.
+  // The final transcript of everything fed (empty when nothing was fed); the decoder is spent afterwards, and any
+  // further call throws lv::Error. Throws lv::Error, Cancelled.
   virtual Transcript finish(std::stop_token stop = {}) = 0;
   // Seconds of audio fed so far.
   virtual double fed_s() const = 0;
@@ -41,6 +42,7 @@ class BufferedUtteranceDecoder final : public UtteranceDecoder {
   const SttEngine& engine_;
   TranscribeOptions options_;
   std::vector<float> audio_;
+  bool spent_ = false;
 };
 
 }  // namespace lv::stt

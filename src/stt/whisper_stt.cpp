@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "stt/whisper_utterance_decoder.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -190,6 +191,29 @@ struct WhisperStt::Model {
   ContextPtr context;
   std::mutex mutex;
   std::vector<StatePtr> idle;
+  // The cost model for budgeting partials: ms = fixed + per_second * audio seconds (wall time of a decode).
+  std::mutex cost_mutex;
+  double fixed_ms = 0.0;
+  double per_second_ms = -1.0;  // < 0: no whole decode measured yet
+
+  void record_cost(double audio_s, double ms) {
+    const std::lock_guard lock(cost_mutex);
+    if (per_second_ms < 0.0) {
+      fixed_ms = ms;  // the warm-up: half a second of silence, so almost all of it is fixed cost
+      per_second_ms = ms;
+      return;
+    }
+    if (audio_s < 1.0) {
+      return;
+    }
+    const double sample = std::max(0.0, (ms - fixed_ms) / audio_s);
+    per_second_ms = 0.7 * per_second_ms + 0.3 * sample;
+  }
+
+  double expected_ms(double audio_s) {
+    const std::lock_guard lock(cost_mutex);
+    return fixed_ms + std::max(0.0, per_second_ms) * audio_s;
+  }
 
   StatePtr acquire() {
     {
@@ -280,6 +304,22 @@ Transcript WhisperStt::transcribe(const audio::AudioBuffer& audio, const Transcr
 
 Transcript WhisperStt::transcribe_samples(std::span<const float> samples, const TranscribeOptions& options,
                                           std::stop_token stop) const {
+  return decode(samples, options, std::move(stop), true);
+}
+
+Transcript WhisperStt::transcribe_window(std::span<const float> samples, const TranscribeOptions& options,
+                                         std::stop_token stop) const {
+  return decode(samples, options, std::move(stop), false);
+}
+
+double WhisperStt::expected_decode_ms(double audio_s) const { return model_->expected_ms(audio_s); }
+
+std::unique_ptr<UtteranceDecoder> WhisperStt::open_utterance(const TranscribeOptions& options) const {
+  return std::make_unique<WhisperUtteranceDecoder>(*this, options);
+}
+
+Transcript WhisperStt::decode(std::span<const float> samples, const TranscribeOptions& options, std::stop_token stop,
+                              bool whole) const {
   const auto start = std::chrono::steady_clock::now();
   whisper_context* context = model_->context.get();
   const bool multilingual = whisper_is_multilingual(context) != 0;
@@ -367,6 +407,9 @@ Transcript WhisperStt::transcribe_samples(std::span<const float> samples, const 
   result.timings.audio_s = audio_s;
   result.timings.inference_ms = ms_since(start);
   result.timings.total_ms = result.timings.inference_ms;
+  if (whole) {
+    model_->record_cost(audio_s, result.timings.inference_ms);
+  }
   return result;
 }
 

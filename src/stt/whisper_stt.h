@@ -39,12 +39,25 @@ class WhisperStt final : public SttEngine {
                         std::stop_token stop = {}) const override;
   Transcript transcribe_samples(std::span<const float> samples, const TranscribeOptions& options,
                                 std::stop_token stop = {}) const;
+  // Keeps the audio; partials decode only the recent window, within a budget of the final decode's cost, and
+  // finish() decodes the whole utterance once (whisper_utterance_decoder.h).
+  std::unique_ptr<UtteranceDecoder> open_utterance(const TranscribeOptions& options = {}) const override;
+
+  // Decodes a piece of a longer utterance (a partial): like transcribe_samples, but not counted in the cost model.
+  Transcript transcribe_window(std::span<const float> samples, const TranscribeOptions& options,
+                               std::stop_token stop = {}) const;
+  // What a whole decode of `audio_s` seconds is expected to take (ms): the warm-up's fixed cost plus a per-second
+  // rate learnt from the whole decodes so far.
+  double expected_decode_ms(double audio_s) const;
 
   const WhisperSettings& settings() const { return settings_; }
 
   struct Model;
 
  private:
+  Transcript decode(std::span<const float> samples, const TranscribeOptions& options, std::stop_token stop,
+                    bool whole) const;
+
   std::shared_ptr<Model> model_;
   WhisperSettings settings_;
 };
