@@ -137,11 +137,7 @@ void SqliteHistory::record_session(const SessionRecord& session) {
   const std::lock_guard lock(mutex_);
   Statement& statement = statements_->upsert_session;
   const auto use = statement.use();
-  statement.bind(1, session.id);
-  statement.bind(2, session.started_at_ms);
-  statement.bind(3, session.stt_engine);
-  statement.bind(4, session.llm_engine);
-  statement.bind(5, session.tts_engine);
+  statement.bind_all(session.id, session.started_at_ms, session.stt_engine, session.llm_engine, session.tts_engine);
   statement.run();
 }
 
@@ -152,11 +148,7 @@ void SqliteHistory::record_turn(const TurnRecord& turn) {
   {
     Statement& statement = statements_->ensure_session;
     const auto use = statement.use();
-    statement.bind(1, turn.session_id);
-    statement.bind(2, turn.started_at_ms);
-    statement.bind(3, turn.stt_engine);
-    statement.bind(4, turn.llm_engine);
-    statement.bind(5, turn.tts_engine);
+    statement.bind_all(turn.session_id, turn.started_at_ms, turn.stt_engine, turn.llm_engine, turn.tts_engine);
     statement.run();
   }
   {

@@ -156,11 +156,7 @@ void KbStore::replace_document(StoredDocument& document, std::vector<StoredChunk
       "size_bytes = excluded.size_bytes, format = excluded.format RETURNING id");
   {
     const auto use = upsert.use();
-    upsert.bind(1, document.path);
-    upsert.bind(2, document.content_hash);
-    upsert.bind(3, document.mtime_ns);
-    upsert.bind(4, document.size_bytes);
-    upsert.bind(5, document.format);
+    upsert.bind_all(document.path, document.content_hash, document.mtime_ns, document.size_bytes, document.format);
     if (!upsert.step()) {
       throw Error("knowledge database did not store '" + document.path + "'", "check the database file");
     }
@@ -176,22 +172,16 @@ void KbStore::replace_document(StoredDocument& document, std::vector<StoredChunk
     chunk.document_id = document.id;
     {
       const auto use = insert.use();
-      insert.bind(1, document.id);
-      insert.bind(2, std::int64_t{chunk.ordinal});
-      insert.bind(3, chunk.heading);
-      insert.bind(4, chunk.text);
-      insert.bind(5, chunk.char_begin);
-      insert.bind(6, chunk.char_end);
+      insert.bind_all(document.id, std::int64_t{chunk.ordinal}, chunk.heading, chunk.text, chunk.char_begin,
+                      chunk.char_end);
       insert.run();
     }
     chunk.id = db_.last_insert_rowid();
     if (i < embeddings.size()) {
       const auto& vector = embeddings[i];
       const auto use = insert_vector.use();
-      insert_vector.bind(1, chunk.id);
-      insert_vector.bind(2, model);
-      insert_vector.bind(3, static_cast<std::int64_t>(vector.size()));
-      insert_vector.bind_blob(4, vector.data(), vector.size() * sizeof(float));
+      insert_vector.bind_all(chunk.id, model, static_cast<std::int64_t>(vector.size()),
+                             sqlite::Blob{vector.data(), vector.size() * sizeof(float)});
       insert_vector.run();
     }
   }
@@ -234,10 +224,8 @@ void KbStore::put_embeddings(const std::vector<ChunkEmbedding>& embeddings, cons
                    "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM chunks WHERE id = ?1)");
   for (const auto& embedding : embeddings) {
     const auto use = insert.use();
-    insert.bind(1, embedding.chunk_id);
-    insert.bind(2, model);
-    insert.bind(3, static_cast<std::int64_t>(embedding.vector.size()));
-    insert.bind_blob(4, embedding.vector.data(), embedding.vector.size() * sizeof(float));
+    insert.bind_all(embedding.chunk_id, model, static_cast<std::int64_t>(embedding.vector.size()),
+                    sqlite::Blob{embedding.vector.data(), embedding.vector.size() * sizeof(float)});
     insert.run();
   }
   transaction.commit();

@@ -14,6 +14,12 @@ namespace lv::sqlite {
 
 class Database;
 
+// Raw bytes bound as a BLOB (SQLite copies them when bound).
+struct Blob {
+  const void* data = nullptr;
+  std::size_t size_bytes = 0;
+};
+
 class Statement {
  public:
   Statement(Database& db, std::string_view sql);
@@ -41,6 +47,13 @@ class Statement {
   void bind_null(int index);
   // Binds NULL when the value is empty.
   void bind(int index, const std::optional<std::int64_t>& value);
+  void bind(int index, Blob blob) { bind_blob(index, blob.data, blob.size_bytes); }
+  // Binds `values` to parameters 1, 2, ... in order (a row's columns in one call).
+  template <typename... Values>
+  void bind_all(const Values&... values) {
+    int index = 0;
+    (bind(++index, values), ...);
+  }
 
   // Steps once: true when a row is available, false when done.
   bool step();

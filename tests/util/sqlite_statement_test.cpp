@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <string>
 #include <string_view>
 
 #include "support/test_paths.h"
@@ -95,6 +96,26 @@ TEST(SqliteStatement, BlobsRoundTripTheirBytes) {
   EXPECT_EQ(std::memcmp(bytes.data(), vector, sizeof(vector)), 0);
   ASSERT_TRUE(select.step());
   EXPECT_TRUE(select.column_blob(0).empty());
+}
+
+TEST(SqliteStatement, BindAllNumbersParametersInOrder) {
+  test::TempDir dir;
+  Database db(dir / "h.sqlite3", 1000);
+  db.exec("CREATE TABLE t (a INTEGER, b TEXT, c REAL, d BLOB)");
+  Statement insert = db.prepare("INSERT INTO t VALUES (?1, ?2, ?3, ?4)");
+  const std::string bytes = "xyz";
+  {
+    const auto use = insert.use();
+    insert.bind_all(std::int64_t{7}, std::string("seven"), 7.5, Blob{bytes.data(), bytes.size()});
+    insert.run();
+  }
+  Statement select = db.prepare("SELECT a, b, c, d FROM t");
+  const auto use = select.use();
+  ASSERT_TRUE(select.step());
+  EXPECT_EQ(select.column_int(0), 7);
+  EXPECT_EQ(select.column_text(1), "seven");
+  EXPECT_DOUBLE_EQ(select.column_double(2), 7.5);
+  EXPECT_EQ(select.column_blob(3), "xyz");
 }
 
 TEST(SqliteStatement, ConstraintViolationsAreErrors) {
