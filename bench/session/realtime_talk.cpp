@@ -46,6 +46,13 @@ double TurnSample::stt_wait_ms() const {
   return std::max(0.0, stt_ms - end_of_turn_silence_ms);
 }
 
+double TurnSample::after_silence_ms() const {
+  if (end_to_end_ms < 0 || end_of_turn_silence_ms < 0) {
+    return -1;
+  }
+  return std::max(0.0, end_to_end_ms - end_of_turn_silence_ms);
+}
+
 TalkResult talk(std::uint16_t port, const audio::AudioBuffer& audio, std::size_t expected_turns,
                 std::chrono::milliseconds max_wait) {
   test::RealtimeClient client(port);

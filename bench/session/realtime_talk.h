@@ -25,6 +25,8 @@ struct TurnSample {
 
   // How long the transcript took after the end-of-turn silence had passed (0 when it was ready by then).
   double stt_wait_ms() const;
+  // End to end less the end-of-turn silence: what the pipeline adds once the turn is taken.
+  double after_silence_ms() const;
 };
 
 struct TalkResult {

@@ -71,17 +71,19 @@ struct PathRun {
 
 void row(const PathRun& run) {
   const auto e2e = bench::metric_of(run.turns, [](const bench::TurnSample& t) { return t.end_to_end_ms; });
+  const auto after = bench::metric_of(run.turns, [](const bench::TurnSample& t) { return t.after_silence_ms(); });
   const auto wait = bench::metric_of(run.turns, [](const bench::TurnSample& t) { return t.stt_wait_ms(); });
   const auto stt = bench::metric_of(run.turns, [](const bench::TurnSample& t) { return t.stt_ms; });
   const auto sentence = bench::metric_of(run.turns, [](const bench::TurnSample& t) { return t.first_sentence_ms; });
   const auto audio = bench::metric_of(run.turns, [](const bench::TurnSample& t) { return t.tts_first_audio_ms; });
   const auto silent =
       std::count_if(run.turns.begin(), run.turns.end(), [](const bench::TurnSample& t) { return t.end_to_end_ms < 0; });
-  std::printf("| %s | %zu/%zu (%td) | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.2f s | %zu |\n",
-              run.label.c_str(), run.turns.size(), run.asked, silent, bench::percentile(e2e, 0.5),
-              bench::percentile(e2e, 0.95), bench::percentile(wait, 0.5), bench::percentile(stt, 0.5),
-              bench::percentile(sentence, 0.5), bench::percentile(audio, 0.5),
-              run.turns.empty() ? 0.0 : run.cpu_s / static_cast<double>(run.turns.size()), run.dropped);
+  std::printf(
+      "| %s | %zu/%zu (%td) | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.2f s | %zu |\n",
+      run.label.c_str(), run.turns.size(), run.asked, silent, bench::percentile(e2e, 0.5), bench::percentile(e2e, 0.95),
+      bench::percentile(after, 0.5), bench::percentile(wait, 0.5), bench::percentile(stt, 0.5),
+      bench::percentile(sentence, 0.5), bench::percentile(audio, 0.5),
+      run.turns.empty() ? 0.0 : run.cpu_s / static_cast<double>(run.turns.size()), run.dropped);
 }
 
 }  // namespace
@@ -129,22 +131,26 @@ int main(int argc, char** argv) {
       }
     }
     std::printf(
-        "| path | turns (without reply audio) | end-to-end p50 | end-to-end p95 | STT wait after the silence p50 | STT "
-        "p50 | first "
-        "sentence p50 | TTS first audio p50 | server CPU per turn | dropped input |\n"
-        "|---|---|---|---|---|---|---|---|---|---|\n");
+        "| path | turns (without reply audio) | end-to-end p50 | end-to-end p95 | end-to-end less the silence p50 "
+        "| STT wait after the silence p50 | STT p50 | first sentence p50 | TTS first audio p50 "
+        "| server CPU per turn | dropped input |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|\n");
     row(embedded);
     row(http);
     const auto p50 = [](const PathRun& run) {
       return bench::percentile(bench::metric_of(run.turns, [](const bench::TurnSample& t) { return t.end_to_end_ms; }),
                                0.5);
     };
+    const auto after_p50 = [](const PathRun& run) {
+      return bench::percentile(
+          bench::metric_of(run.turns, [](const bench::TurnSample& t) { return t.after_silence_ms(); }), 0.5);
+    };
     const auto p95 = [](const PathRun& run) {
       return bench::percentile(bench::metric_of(run.turns, [](const bench::TurnSample& t) { return t.end_to_end_ms; }),
                                0.95);
     };
-    std::printf("| ratio embedded / HTTP | | %.2f× | %.2f× | | | | | | |\n", p50(embedded) / p50(http),
-                p95(embedded) / p95(http));
+    std::printf("| ratio embedded / HTTP | | %.2f× | %.2f× | %.2f× | | | | | | |\n", p50(embedded) / p50(http),
+                p95(embedded) / p95(http), after_p50(embedded) / after_p50(http));
   } catch (const std::exception& e) {
     std::cerr << "session_http_bench: " << e.what() << "\n";
     return 1;
