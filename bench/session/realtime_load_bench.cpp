@@ -219,6 +219,14 @@ int main(int argc, char** argv) {
           bench::percentile(load.health_ms, 0.5), bench::percentile(load.health_ms, 0.99),
           bench::percentile(load.health_ms, 1.0), load.cpu_cores, ok ? "holds" : "misses");
       std::fflush(stdout);
+      const auto p95_of = [&](double (*metric)(const bench::TurnSample&)) {
+        return bench::percentile(bench::metric_of(load.turns, metric), 0.95);
+      };
+      std::cerr << "  p95 of the stages: STT wait "
+                << p95_of([](const bench::TurnSample& t) { return t.stt_wait_ms(); }) << " ms, LLM first token "
+                << p95_of([](const bench::TurnSample& t) { return t.llm_first_token_ms; }) << " ms, first sentence "
+                << p95_of([](const bench::TurnSample& t) { return t.first_sentence_ms; }) << " ms, TTS first audio "
+                << p95_of([](const bench::TurnSample& t) { return t.tts_first_audio_ms; }) << " ms\n";
     }
     std::printf("\nLargest N that holds the target (%s starts): %zu\n", args.aligned ? "aligned" : "spread",
                 largest_holding);
