@@ -1,5 +1,9 @@
 #include "llm/ndjson_splitter.h"
 
+#include <utility>
+
+#include "util/text.h"
+
 namespace lv::llm {
 
 void NdjsonSplitter::feed(std::string_view bytes, const LineHandler& on_line) {
@@ -11,25 +15,20 @@ void NdjsonSplitter::feed(std::string_view bytes, const LineHandler& on_line) {
       return;
     }
     line_.append(bytes.substr(start, newline - start));
-    std::string line = std::move(line_);
-    line_.clear();
-    if (!line.empty() && line.back() == '\r') {
-      line.pop_back();
-    }
-    if (line.find_first_not_of(" \t") != std::string::npos) {
-      on_line(line);
-    }
+    deliver(on_line);
     start = newline + 1;
   }
 }
 
-void NdjsonSplitter::finish(const LineHandler& on_line) {
+void NdjsonSplitter::finish(const LineHandler& on_line) { deliver(on_line); }
+
+void NdjsonSplitter::deliver(const LineHandler& on_line) {
   std::string line = std::move(line_);
   line_.clear();
   if (!line.empty() && line.back() == '\r') {
     line.pop_back();
   }
-  if (line.find_first_not_of(" \t") != std::string::npos) {
+  if (!util::is_blank(line)) {
     on_line(line);
   }
 }

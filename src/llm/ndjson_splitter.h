@@ -18,6 +18,9 @@ class NdjsonSplitter {
   void finish(const LineHandler& on_line);
 
  private:
+  // Hands the collected line (less a trailing '\r') to `on_line` unless it is blank, and starts a new one.
+  void deliver(const LineHandler& on_line);
+
   std::string line_;
 };
 
