@@ -55,6 +55,8 @@ config::Config CliConfig::load_as_written() const {
   }
   sources.env = config::process_environment();
   sources.flags = flag_values_;
+  const auto engines = offered_engines();
+  sources.engines = &engines;
   return config::load(sources);
 }
 

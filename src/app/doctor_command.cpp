@@ -9,7 +9,7 @@
 #include <system_error>
 
 #include "app/web_root.h"
-#include "engine/engine_url.h"
+#include "engine/engine_catalog.h"
 #include "util/error.h"
 #include "util/version.h"
 
@@ -91,22 +91,21 @@ const char* level_label(CheckLevel level) {
 namespace {
 
 // An engine URL naming a catalog model ("whisper:base.en", "silero:") needs that model's files installed.
-void check_catalog_model(const models::ModelStore& store, engine::EngineKind kind, const std::string& url,
+void check_catalog_model(const EngineSetup& engines, engine::EngineKind kind, const std::string& url,
                          CheckResult& result) {
+  const auto catalog = engines.catalog();
   engine::EngineUrl parsed;
   try {
-    parsed = engine::parse_engine_url(url);
+    parsed = catalog.parse(url, kind);
   } catch (const Error&) {
     return;
   }
-  std::string name;
-  if (parsed.scheme == "silero" && !parsed.is_path() && !parsed.is_http()) {
-    name = "silero:v5";
-  } else if ((parsed.scheme == "whisper" || parsed.scheme == "piper" || parsed.scheme == "llama") && parsed.is_name()) {
-    name = parsed.scheme + ":" + parsed.spec;
-  } else {
+  const auto* info = catalog.find(kind, parsed.scheme);
+  const std::string name = info == nullptr ? std::string() : engine::catalog_model_name(*info, parsed);
+  if (name.empty()) {
     return;
   }
+  const auto& store = engines.store();
   bool known = false;
   for (const auto& model : store.catalog().models) {
     known = known || model.name == name;
@@ -122,8 +121,8 @@ void check_catalog_model(const models::ModelStore& store, engine::EngineKind kin
     result.detail += "; model file " + status.path.string();
     return;
   }
-  // Without the Silero model the server falls back to the energy VAD; everything else cannot work.
-  result.level = kind == engine::EngineKind::vad ? CheckLevel::warn : CheckLevel::fail;
+  // An engine with a fallback still works without its model (silero: -> energy:); others cannot.
+  result.level = info->fallback.empty() ? CheckLevel::fail : CheckLevel::warn;
   result.detail += "; model " + name + " is not installed";
   result.fix = "localvoice models pull " + name;
 }
@@ -157,8 +156,10 @@ std::vector<CheckResult> run_checks(const config::Config& config, const EngineSe
         result.level = kind == engine::EngineKind::llm ? CheckLevel::warn : CheckLevel::ok;
         result.detail = "none configured";
         if (kind == engine::EngineKind::llm) {
-          result.fix = "set " + key +
-                       " (--llm), e.g. llama:/path/to/model.gguf or ollama:http://localhost:11434?model=gemma3:4b";
+          result.fix = "set " + key + " (--llm), e.g.";
+          for (const auto& info : engines.schemes(kind)) {
+            result.fix += " " + info.example;
+          }
         }
         break;
       case engine::EngineState::failed:
@@ -168,7 +169,7 @@ std::vector<CheckResult> run_checks(const config::Config& config, const EngineSe
         break;
       default:
         result.detail = status.url + " (" + status.detail + ")";
-        check_catalog_model(engines.store(), kind, url, result);
+        check_catalog_model(engines, kind, url, result);
         break;
     }
     results.push_back(std::move(result));
@@ -187,6 +188,23 @@ std::vector<CheckResult> run_checks(const config::Config& config, const EngineSe
   return results;
 }
 
+std::string engine_list(const config::Config& config, const EngineSetup& engines) {
+  const auto offered = engines.catalog();
+  std::string out;
+  for (const auto& [kind, url] : configured_engines(config)) {
+    const auto schemes = offered.of_kind(kind);
+    out += "  " + std::string(engine::kind_name(kind)) + ":";
+    if (schemes.empty()) {
+      out += " (none yet)";
+    }
+    for (const auto& info : schemes) {
+      out += " " + info.example;
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 void add_doctor_command(CLI::App& root, CliConfig& cli_config) {
   auto* command = root.add_subcommand("doctor", "Check engines, models, folders and the port; print how to fix gaps");
   cli_config.add_server_flags(*command);
@@ -195,20 +213,8 @@ void add_doctor_command(CLI::App& root, CliConfig& cli_config) {
   command->callback([&cli_config] {
     const config::Config config = cli_config.load();
     const EngineSetup engines(config);
-    std::cout << "LocalVoice " << kVersion << "\n\nEngines available in this build:\n";
-    for (const auto& [kind, url] : configured_engines(config)) {
-      const auto schemes = engines.schemes(kind);
-      std::cout << "  " << engine::kind_name(kind) << ":";
-      if (schemes.empty()) {
-        std::cout << " (none yet)";
-      } else {
-        for (const auto& info : schemes) {
-          std::cout << " " << info.example;
-        }
-      }
-      std::cout << "\n";
-    }
-    std::cout << "\nChecks:\n";
+    std::cout << "LocalVoice " << kVersion << "\n\nEngines available in this build:\n"
+              << engine_list(config, engines) << "\nChecks:\n";
     bool failed = false;
     for (const auto& result : run_checks(config, engines)) {
       std::cout << "  [" << level_label(result.level) << "] " << result.area << "." << result.name << ": "

@@ -24,6 +24,9 @@ struct CheckResult {
 // Runs every check against a loaded configuration (no engine is loaded, nothing is written).
 std::vector<CheckResult> run_checks(const config::Config& config, const EngineSetup& engines);
 
+// One line per engine kind with the example URL of each scheme this build registered ("  stt: ...").
+std::string engine_list(const config::Config& config, const EngineSetup& engines);
+
 void add_doctor_command(CLI::App& root, CliConfig& cli_config);
 
 }  // namespace lv::app

@@ -17,54 +17,70 @@ std::int64_t ms_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
 }
 
-// Creates the engine of `parsed`, mounts its routes and publishes it; throws lv::Error when it cannot load.
-// Returns the fallback's reason when a fallback engine was created instead (VAD only).
+// "; using energy: instead" after why the requested engine could not be created, or empty when it was.
+template <typename Created>
+std::string fallback_note(const Created& created) {
+  return created.fallback_reason.empty() ? std::string()
+                                         : created.fallback_reason + "; using " + created.url + " instead";
+}
+
+// Loads the engine of `parsed` by the registry's one policy (its fallback when it cannot be created),
+// mounts its routes when there is a router, and publishes it; throws lv::Error when it cannot load. Returns
+// the fallback's reason when the fallback was loaded instead.
 std::string create_and_mount(const EngineLoaderDeps& deps, engine::EngineKind kind, const engine::EngineUrl& parsed) {
   const auto& engines = *deps.setup;
-  auto& router = *deps.router;
+  auto* router = deps.router;
   switch (kind) {
     case engine::EngineKind::llm: {
-      auto llm = engines.llm.create(parsed);
-      api::add_chat_routes(router, llm, llm->model_name());
+      auto llm = engines.llm.load(parsed);
+      if (router != nullptr) {
+        api::add_chat_routes(*router, llm.engine, llm.engine->model_name());
+      }
       deps.loaded->update([&](EngineSet& set) {
-        set.llm = llm;
-        set.llm_url = parsed.redacted();
+        set.llm = llm.engine;
+        set.llm_url = llm.url;
       });
-      return {};
+      return fallback_note(llm);
     }
     case engine::EngineKind::vad: {
-      auto vad = engines.vad.create_or_fallback(parsed);  // loaded and warmed up now; sessions share it
+      auto vad = engines.vad.load(parsed);  // loaded and warmed up now; sessions share it
       deps.loaded->update([&](EngineSet& set) {
         set.vad = vad.engine;
         set.vad_url = vad.url;
       });
-      return vad.fallback_reason.empty() ? std::string() : vad.fallback_reason + "; using " + vad.url + " instead";
+      return fallback_note(vad);
     }
     case engine::EngineKind::stt: {
-      api::TranscriptionRoutesOptions options;
-      options.max_upload_bytes = deps.config->server.max_upload_bytes;
-      auto stt = engines.stt.create(parsed);
-      api::add_transcription_routes(router, stt, options);
+      auto stt = engines.stt.load(parsed);
+      if (router != nullptr) {
+        api::TranscriptionRoutesOptions options;
+        options.max_upload_bytes = deps.config->server.max_upload_bytes;
+        api::add_transcription_routes(*router, stt.engine, options);
+      }
       deps.loaded->update([&](EngineSet& set) {
-        set.stt = stt;
-        set.stt_url = parsed.redacted();
+        set.stt = stt.engine;
+        set.stt_url = stt.url;
       });
-      return {};
+      return fallback_note(stt);
     }
     case engine::EngineKind::embeddings: {
-      auto embeddings = engines.embeddings.create(parsed);
-      api::add_embedding_routes(router, embeddings);
-      deps.loaded->update([&](EngineSet& set) { set.embeddings = embeddings; });
-      return {};
+      auto embeddings = engines.embeddings.load(parsed);
+      if (router != nullptr) {
+        api::add_embedding_routes(*router, embeddings.engine);
+      }
+      deps.loaded->update([&](EngineSet& set) { set.embeddings = embeddings.engine; });
+      return fallback_note(embeddings);
     }
     case engine::EngineKind::tts: {
-      auto tts = engines.tts.create(parsed);
-      api::add_speech_routes(router, tts);
+      auto tts = engines.tts.load(parsed);
+      if (router != nullptr) {
+        api::add_speech_routes(*router, tts.engine);
+      }
       deps.loaded->update([&](EngineSet& set) {
-        set.tts = tts;
-        set.tts_url = parsed.redacted();
+        set.tts = tts.engine;
+        set.tts_url = tts.url;
       });
-      return {};
+      return fallback_note(tts);
     }
   }
   return {};
@@ -73,11 +89,10 @@ std::string create_and_mount(const EngineLoaderDeps& deps, engine::EngineKind ki
 // "Silero VAD v5 on onnxruntime" -> "Silero": how people call the engine that could not load.
 std::string engine_name(const EngineSetup& setup, engine::EngineKind kind, const std::string& url) {
   try {
-    auto scheme = engine::parse_engine_url(url).scheme;
-    for (const auto& info : setup.schemes(kind)) {
-      if (info.scheme == scheme) {
-        return info.description.substr(0, info.description.find(' '));
-      }
+    const auto catalog = setup.catalog();
+    auto scheme = catalog.parse(url, kind).scheme;
+    if (const auto* info = catalog.find(kind, scheme)) {
+      return info->description.substr(0, info->description.find(' '));
     }
     return scheme;
   } catch (const Error&) {
@@ -114,7 +129,7 @@ engine::EngineStatus load_engine(const EngineLoaderDeps& deps, engine::EngineKin
   if (status.state == engine::EngineState::ready) {
     const auto started = std::chrono::steady_clock::now();
     try {
-      const auto fallback = create_and_mount(deps, kind, engine::parse_engine_url(url));
+      const auto fallback = create_and_mount(deps, kind, deps.setup->catalog().parse(url, kind));
       if (fallback.empty()) {
         status.detail += "; loaded in " + std::to_string(ms_since(started)) + " ms";
       } else {

@@ -18,11 +18,12 @@ struct EngineLoaderDeps {
   const config::Config* config = nullptr;
   const EngineSetup* setup = nullptr;
   engine::EngineStatusBoard* board = nullptr;
-  server::Router* router = nullptr;
+  server::Router* router = nullptr;  // null: engines are loaded without mounting routes (`converse`)
   LoadedEngines* loaded = nullptr;
 };
 
-// Creates and warms up one engine and mounts the routes it serves; on success it replaces what `loaded`
+// The one engine loading policy of the server and every command: creates and warms up one engine (its
+// registered fallback when it cannot be created) and mounts the routes it serves; on success it replaces what `loaded`
 // held for that kind. An engine that fails is reported in the returned status (degraded, with a detail for
 // `doctor` and a short summary for people) and `loaded` keeps what it had.
 engine::EngineStatus load_engine(const EngineLoaderDeps& deps, engine::EngineKind kind, const std::string& url);

@@ -1,5 +1,8 @@
 #include "app/engine_setup.h"
 
+#include <algorithm>
+
+#include "config/key_suggest.h"
 #include "models/progress_printer.h"
 
 #include "embed/embedding_engines.h"
@@ -16,6 +19,34 @@ models::Catalog configured_catalog(const config::Config& config) {
                                            : models::load_catalog(config.paths.catalog_file);
 }
 
+namespace {
+
+// The setting that names the engine of `kind`.
+std::string& engine_setting(config::EnginesConfig& engines, engine::EngineKind kind) {
+  switch (kind) {
+    case engine::EngineKind::vad:
+      return engines.vad;
+    case engine::EngineKind::stt:
+      return engines.stt;
+    case engine::EngineKind::tts:
+      return engines.tts;
+    case engine::EngineKind::llm:
+      return engines.llm;
+    case engine::EngineKind::embeddings:
+      return engines.embeddings;
+  }
+  return engines.vad;
+}
+
+// Whether `model` ("whisper:base.en") is one `kind` can load: a scheme of that kind loads catalog models of
+// its role under its own name.
+bool loads_model(const engine::EngineCatalog& engines, engine::EngineKind kind, const models::CatalogModel& model) {
+  const auto* info = engines.find(kind, model.name.substr(0, model.name.find(':')));
+  return info != nullptr && info->catalog && info->catalog->role == models::role_name(model.role);
+}
+
+}  // namespace
+
 config::Config with_installed_profile_engines(config::Config config, const models::ModelStore& store,
                                               std::string_view profile) {
   const auto* known = [&]() -> const models::Profile* {
@@ -29,20 +60,16 @@ config::Config with_installed_profile_engines(config::Config config, const model
   if (known == nullptr) {
     return config;
   }
-  const config::EnginesConfig defaults;
-  const std::pair<models::Role, std::string config::EnginesConfig::*> slots[] = {
-      {models::Role::stt, &config::EnginesConfig::stt},
-      {models::Role::llm, &config::EnginesConfig::llm},
-      {models::Role::tts, &config::EnginesConfig::tts},
-      {models::Role::embeddings, &config::EnginesConfig::embeddings}};
-  for (const auto& [role, member] : slots) {
-    if (config.engines.*member != defaults.*member) {
+  const auto engines = offered_engines();
+  config::EnginesConfig defaults;
+  for (const auto& [kind, url] : configured_engines(config)) {
+    if (url != engine_setting(defaults, kind)) {
       continue;  // the user chose this engine
     }
     for (const auto& name : known->models) {
       const auto* model = store.catalog().find(name);
-      if (model != nullptr && model->role == role && store.status(name).installed) {
-        config.engines.*member = name;  // catalog names are engine URLs ("whisper:base.en")
+      if (model != nullptr && loads_model(engines, kind, *model) && store.status(name).installed) {
+        engine_setting(config.engines, kind) = name;  // catalog names are engine URLs ("whisper:base.en")
         break;
       }
     }
@@ -54,37 +81,34 @@ EngineSetup::EngineSetup(const config::Config& config)
     : store_(std::make_shared<models::ModelStore>(
           configured_catalog(config), models::StoreOptions{config.paths.models_dir, models::store_environment()})) {
   auto store = store_;
-  vad::VadRegistryOptions vad_options;
-  vad_options.models_dir = config.paths.models_dir;
-  vad_options.resolve_model = [store](const std::string& name) { return store->resolve("silero:" + name); };
-  vad::register_vad_engines(vad, vad_options);
-  stt::SttRegistryOptions stt_options;
-  stt_options.models_dir = config.paths.models_dir;
-  stt_options.resolve_model = [store](const std::string& name) { return store->resolve("whisper:" + name); };
-  stt::register_stt_engines(stt, stt_options);
-  llm::register_llm_engines(llm, [store](const std::string& name) { return store->resolve("llama:" + name); });
-  embed::register_embedding_engines(embeddings,
-                                    [store](const std::string& name) { return store->resolve("llama:" + name); });
-  tts::register_tts_engines(
-      tts, {config.paths.models_dir, [store](const std::string& name) { return store->resolve("piper:" + name); }});
+  register_engines(config.paths.models_dir,
+                   [store](const std::string& catalog_name) { return store->resolve(catalog_name); });
 }
 
-std::vector<engine::SchemeInfo> EngineSetup::schemes(engine::EngineKind kind) const {
-  switch (kind) {
-    case engine::EngineKind::vad:
-      return vad.schemes();
-    case engine::EngineKind::stt:
-      return stt.schemes();
-    case engine::EngineKind::llm:
-      return llm.schemes();
-    case engine::EngineKind::tts:
-      return tts.schemes();
-    case engine::EngineKind::embeddings:
-      return embeddings.schemes();
-    default:
-      return {};
-  }
+EngineSetup::EngineSetup() { register_engines({}, {}); }
+
+void EngineSetup::register_engines(const std::filesystem::path& models_dir, const ModelResolver& resolve) {
+  // One line per engine module; each registers its schemes and what they accept.
+  vad::register_vad_engines(vad, {models_dir, {}, resolve});
+  stt::register_stt_engines(stt, {models_dir, 0, {}, resolve});
+  tts::register_tts_engines(tts, {models_dir, resolve});
+  llm::register_llm_engines(llm, resolve);
+  embed::register_embedding_engines(embeddings, resolve);
 }
+
+std::vector<engine::SchemeInfo> EngineSetup::schemes(engine::EngineKind kind) const { return catalog().of_kind(kind); }
+
+engine::EngineCatalog EngineSetup::catalog() const {
+  engine::EngineCatalog out;
+  vad.describe_into(out);
+  stt.describe_into(out);
+  tts.describe_into(out);
+  llm.describe_into(out);
+  embeddings.describe_into(out);
+  return out;
+}
+
+engine::EngineCatalog offered_engines() { return EngineSetup().catalog(); }
 
 std::vector<std::pair<engine::EngineKind, std::string>> configured_engines(const config::Config& config) {
   return {{engine::EngineKind::vad, config.engines.vad},
@@ -102,9 +126,10 @@ engine::EngineStatus check_engine(const EngineSetup& setup, engine::EngineKind k
     status.detail = "none configured";
     return status;
   }
+  const auto engines = setup.catalog();
   engine::EngineUrl parsed;
   try {
-    parsed = engine::parse_engine_url(url);
+    parsed = engines.check(kind, url);
   } catch (const Error& e) {
     status.url = url;
     status.state = engine::EngineState::failed;
@@ -112,26 +137,40 @@ engine::EngineStatus check_engine(const EngineSetup& setup, engine::EngineKind k
     return status;
   }
   status.url = parsed.redacted();
-  const auto schemes = setup.schemes(kind);
-  for (const auto& info : schemes) {
-    if (info.scheme == parsed.scheme) {
-      status.state = engine::EngineState::ready;
-      status.detail = info.description;
-      return status;
-    }
+  if (const auto* info = engines.find(kind, parsed.scheme)) {
+    status.state = engine::EngineState::ready;
+    status.detail = info->description;
+    return status;
   }
   status.state = engine::EngineState::failed;
+  const auto schemes = engines.of_kind(kind);
   if (schemes.empty()) {
     status.detail = "this build of LocalVoice has no " + std::string(engine::kind_name(kind)) + " engines yet";
-  } else {
-    std::string known;
-    for (const auto& info : schemes) {
-      known += (known.empty() ? "" : ", ") + info.example;
-    }
-    status.detail = "'" + parsed.scheme + "' is not a " + std::string(engine::kind_name(kind)) +
-                    " engine of this build; use one of: " + known;
+    return status;
+  }
+  std::string known;
+  for (const auto& info : schemes) {
+    known += (known.empty() ? "" : ", ") + info.example;
+  }
+  status.detail = "'" + parsed.scheme + "' is not a " + std::string(engine::kind_name(kind)) +
+                  " engine of this build; use one of: " + known;
+  if (const auto nearest = nearest_scheme(schemes, parsed.scheme)) {
+    status.detail += " (did you mean '" + *nearest + ":'?)";
   }
   return status;
+}
+
+std::optional<std::string> nearest_scheme(const std::vector<engine::SchemeInfo>& schemes, std::string_view scheme) {
+  std::optional<std::string> best;
+  std::size_t best_distance = std::max<std::size_t>(1, scheme.size() / 3) + 1;
+  for (const auto& info : schemes) {
+    const std::size_t distance = config::edit_distance(scheme, info.scheme);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = info.scheme;
+    }
+  }
+  return best;
 }
 
 }  // namespace lv::app

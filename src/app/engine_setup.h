@@ -1,13 +1,17 @@
 // The engines this build offers: one registry per engine kind, filled from each engine module.
 #pragma once
 
+#include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "config/config.h"
 #include "embed/embedding_engine.h"
+#include "engine/engine_catalog.h"
 #include "engine/engine_registry.h"
 #include "engine/engine_status.h"
 #include "llm/llm_engine.h"
@@ -24,6 +28,8 @@ class EngineSetup {
  public:
   explicit EngineSetup(const config::Config& config);
 
+  // What the registries hold: every scheme, as its module registered it.
+  engine::EngineCatalog catalog() const;
   std::vector<engine::SchemeInfo> schemes(engine::EngineKind kind) const;
   const models::ModelStore& store() const { return *store_; }
 
@@ -34,8 +40,21 @@ class EngineSetup {
   engine::EngineRegistry<embed::EmbeddingEngine> embeddings{engine::EngineKind::embeddings};
 
  private:
+  using ModelResolver = std::function<std::filesystem::path(const std::string& catalog_name)>;
+
+  EngineSetup();  // registries without a model store: for offered_engines()
+  void register_engines(const std::filesystem::path& models_dir, const ModelResolver& resolve);
+
+  friend engine::EngineCatalog offered_engines();
+
   std::shared_ptr<models::ModelStore> store_;
 };
+
+// Every engine scheme of this build, without a configuration: what configuration checks and suggestions read.
+engine::EngineCatalog offered_engines();
+
+// The scheme of `schemes` nearest to a misspelled one ("whispr" -> "whisper"), if any is close.
+std::optional<std::string> nearest_scheme(const std::vector<engine::SchemeInfo>& schemes, std::string_view scheme);
 
 // The model catalog: paths.catalog_file when set, else the one built into the program.
 models::Catalog configured_catalog(const config::Config& config);

@@ -39,22 +39,22 @@ int main(int argc, char** argv) {
   lv::app::add_chat_command(app, {[&cli_config] { return cli_config.load_and_init_logging(); },
                                   [&cli_config](const std::string& url) {
                                     const lv::app::EngineSetup engines(cli_config.load());
-                                    return engines.llm.create(lv::engine::parse_engine_url(url));
+                                    return engines.llm.load(url).engine;
                                   }});
   lv::app::add_transcribe_command(app, {[&cli_config] { return cli_config.load_and_init_logging(); },
                                         [&cli_config](const std::string& url) {
                                           const lv::app::EngineSetup engines(cli_config.load());
-                                          return engines.stt.create(lv::engine::parse_engine_url(url));
+                                          return engines.stt.load(url).engine;
                                         }});
   lv::app::add_vad_command(app, {[&cli_config] { return cli_config.load_and_init_logging(); },
                                  [&cli_config](const std::string& url) {
                                    const lv::app::EngineSetup engines(cli_config.load());
-                                   return engines.vad.create_or_fallback(lv::engine::parse_engine_url(url)).engine;
+                                   return engines.vad.load(url).engine;
                                  }});
   lv::app::add_speak_command(app, {[&cli_config] { return cli_config.load_and_init_logging(); },
                                    [&cli_config](const std::string& url) {
                                      const lv::app::EngineSetup engines(cli_config.load());
-                                     return engines.tts.create(lv::engine::parse_engine_url(url));
+                                     return engines.tts.load(url).engine;
                                    }});
   auto& converse = lv::app::add_converse_command(app, {[&cli_config] { return cli_config.load_and_init_logging(); },
                                                        [](const lv::config::Config& config) {
@@ -68,16 +68,15 @@ int main(int argc, char** argv) {
             lv::models::store_environment(), &std::cout, &std::cerr, isatty(STDERR_FILENO) != 0});
   cli_config.add_path_flags(models);
   // Lexical search until the embedding engines are wired in here (the server embeds what the CLI did not).
-  auto& kb = lv::app::add_kb_command(
-      app, {[&cli_config] { return cli_config.load_and_init_logging(); },
-            [](const lv::config::Config& config) -> lv::embed::EmbeddingEnginePtr {
-              if (config.engines.embeddings.empty()) {
-                return nullptr;
-              }
-              const lv::app::EngineSetup engines(config);
-              return engines.embeddings.create(lv::engine::parse_engine_url(config.engines.embeddings));
-            },
-            &std::cout, &std::cerr, isatty(STDERR_FILENO) != 0});
+  auto& kb = lv::app::add_kb_command(app, {[&cli_config] { return cli_config.load_and_init_logging(); },
+                                           [](const lv::config::Config& config) -> lv::embed::EmbeddingEnginePtr {
+                                             if (config.engines.embeddings.empty()) {
+                                               return nullptr;
+                                             }
+                                             const lv::app::EngineSetup engines(config);
+                                             return engines.embeddings.load(config.engines.embeddings).engine;
+                                           },
+                                           &std::cout, &std::cerr, isatty(STDERR_FILENO) != 0});
   cli_config.add_engine_flags(kb);
   cli_config.add_path_flags(kb);
   auto& history = lv::app::add_history_command(

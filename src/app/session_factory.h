@@ -1,4 +1,5 @@
-// Builds voice sessions from the loaded engines and the configuration (for the server and `converse`).
+// Builds voice sessions from the loaded engines and the configuration (for the
+// server and `converse`).
 #pragma once
 
 #include <memory>
@@ -16,28 +17,36 @@
 
 namespace lv::app {
 
-// The session defaults the configuration sets (turn-taking, prompt, voice, timeouts).
-session::SessionOptions session_options(const config::Config& config);
+// The session defaults the configuration sets (turn-taking, prompt, voice,
+// timeouts).
+session::SessionOptions session_options(const config::Config &config);
 
 // The board's statuses as the session protocol describes engines.
-std::vector<session::EngineNote> engine_notes(const engine::EngineStatusBoard& board);
+std::vector<session::EngineNote>
+engine_notes(const engine::EngineStatusBoard &board);
 
 // The engines of one session, with the status lines its first event shows.
-session::SessionEngines session_engines(const EngineSet& loaded, const engine::EngineStatusBoard* board);
+session::SessionEngines session_engines(const EngineSet &loaded,
+                                        const engine::EngineStatusBoard *board);
 
 struct SessionFactoryDeps {
   std::shared_ptr<LoadedEngines> engines;
-  std::shared_ptr<engine::EngineStatusBoard> board;  // sessions start once it is marked loaded
+  std::shared_ptr<engine::EngineStatusBoard>
+      board; // sessions start once it is marked loaded
   std::shared_ptr<session::SessionRuntime> runtime;
-  history::HistoryRecorderPtr history;  // may be null
+  history::HistoryRecorderPtr history; // may be null
   session::SessionOptions defaults;
 };
 
-// Loads the configured engines for a one-off session (`converse`): a VAD that fails falls back to energy:,
-// a failing LLM or TTS is left out with a warning (the session degrades); a failing STT throws lv::Error.
-EngineSet load_engine_set(const config::Config& config, const EngineSetup& setup);
+// Loads the configured engines for a one-off session (`converse`) by the
+// server's policy (load_engine): an engine that cannot be created is replaced
+// by its registered fallback or left out with a warning (the session degrades);
+// a failing STT throws lv::Error.
+EngineSet load_engine_set(const config::Config &config,
+                          const EngineSetup &setup);
 
-// The realtime endpoint's factory: nullptr while engines load or when no VAD/STT could be loaded.
+// The realtime endpoint's factory: nullptr while engines load or when no
+// VAD/STT could be loaded.
 api::SessionFactory make_session_factory(SessionFactoryDeps deps);
 
-}  // namespace lv::app
+} // namespace lv::app

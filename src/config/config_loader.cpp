@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <system_error>
@@ -13,6 +14,7 @@
 #include "config/config.h"
 #include "config/key_suggest.h"
 #include "config/settings.h"
+#include "engine/engine_catalog.h"
 #include "engine/engine_url.h"
 #include "util/error.h"
 
@@ -92,6 +94,16 @@ bool is_section(std::string_view name) {
 
 std::string_view leaf_of(std::string_view key) { return key.substr(key.find('.') + 1); }
 
+// The engine kind an "engines.KIND" key names.
+std::optional<engine::EngineKind> engine_kind_of(std::string_view key) {
+  if (key.rfind("engines.", 0) != 0) return std::nullopt;
+  for (const auto kind : {engine::EngineKind::vad, engine::EngineKind::stt, engine::EngineKind::tts,
+                          engine::EngineKind::llm, engine::EngineKind::embeddings}) {
+    if (engine::kind_name(kind) == leaf_of(key)) return kind;
+  }
+  return std::nullopt;
+}
+
 bool path_exists(const fs::path& path) {
   std::error_code error;
   return fs::exists(path, error);
@@ -140,6 +152,7 @@ class Loader {
 
   void apply(const Setting& setting, const Value& value, const Origin& origin) {
     try {
+      check_engine_url(setting, value);
       check_value(setting, value);
     } catch (const ConfigError&) {
       throw;
@@ -148,6 +161,25 @@ class Loader {
     }
     setting.store(config_, value);
     origins_[std::string(setting.key)] = origin;
+  }
+
+  // An engines.* value checked against the engines this program registered (when it said which).
+  void check_engine_url(const Setting& setting, const Value& value) const {
+    const auto kind = engine_kind_of(setting.key);
+    const auto* text = std::get_if<std::string>(&value);
+    if (sources_.engines == nullptr || !kind || text == nullptr || text->empty()) return;
+    (void)sources_.engines->check(*kind, *text);
+  }
+
+  // How to get a model file for `url`: a catalog model its engine loads, when there is one.
+  std::string model_example(std::string_view key, const engine::EngineUrl& url) const {
+    const auto kind = engine_kind_of(key);
+    const auto* info = sources_.engines != nullptr && kind ? sources_.engines->find(*kind, url.scheme) : nullptr;
+    if (info != nullptr && info->catalog) {
+      const auto example = engine::parse_engine_url(info->example);
+      if (!engine::catalog_model_name(*info, example).empty()) return info->example;
+    }
+    return url.scheme + ":NAME";
   }
 
   void apply_text(const Setting& setting, const std::string& text, const Origin& origin) {
@@ -342,7 +374,7 @@ class Loader {
       const engine::EngineUrl url = engine::parse_engine_url(text);
       if (!url.is_path()) continue;
       const std::string path = expand(setting.key, url.spec);
-      const std::string example = url.scheme == "whisper" ? "whisper:base.en" : url.scheme + ":NAME";
+      const std::string example = model_example(setting.key, url);
       if (!path_exists(path)) {
         fail(setting.key, origin_of(setting.key), "model file '" + path + "' does not exist",
              "download one with `localvoice models pull " + example + "` or fix the path");

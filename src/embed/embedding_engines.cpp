@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <set>
+#include <string_view>
 #include <utility>
 
 #include "embed/llama_embedding_engine.h"
@@ -80,17 +81,33 @@ EmbeddingEnginePtr create_ollama_embedding_engine(const engine::EngineUrl& url) 
 }
 
 void register_embedding_engines(engine::EngineRegistry<EmbeddingEngine>& registry, ModelResolver resolver) {
-  registry.add({"llama", engine::EngineFamily::embedded,
-                "llama.cpp in-process embedding model (GGUF model file or catalog name)", "llama:all-minilm-l6-v2"},
+  registry.add({.scheme = "llama",
+                .description = "llama.cpp in-process embedding model (GGUF model file or catalog name)",
+                .example = "llama:all-minilm-l6-v2",
+                .catalog = engine::CatalogUse{"embeddings"},
+                .params = {"threads", "ctx", "batch", "pooling"},
+                .claims = [](std::string_view word) { return word.ends_with(".gguf"); }},
                [resolver = std::move(resolver)](const engine::EngineUrl& url) {
-                 return create_llama_embedding_engine(url, resolver);
+                 // The catalog names its models "llama:NAME".
+                 const ModelResolver named =
+                     resolver
+                         ? ModelResolver([&](const std::string& name) { return resolver(url.scheme + ":" + name); })
+                         : ModelResolver();
+                 return create_llama_embedding_engine(url, named);
                });
-  registry.add({"openai", engine::EngineFamily::remote,
-                "OpenAI-compatible /v1/embeddings server (llama-server --embeddings, vLLM, OpenAI)",
-                "openai:http://127.0.0.1:8080/v1?model=NAME"},
+  registry.add({.scheme = "openai",
+                .family = engine::EngineFamily::remote,
+                .description = "OpenAI-compatible /v1/embeddings server (llama-server --embeddings, vLLM, OpenAI)",
+                .example = "openai:http://127.0.0.1:8080/v1?model=NAME",
+                .params = {"model", "api_key_env", "connect_timeout_ms", "timeout_ms", "batch"},
+                .claims = [](std::string_view word) { return word.starts_with("http"); }},
                create_openai_embedding_engine);
-  registry.add({"ollama", engine::EngineFamily::remote, "Ollama server (/api/embed)",
-                "ollama:http://localhost:11434?model=nomic-embed-text"},
+  registry.add({.scheme = "ollama",
+                .family = engine::EngineFamily::remote,
+                .description = "Ollama server (/api/embed)",
+                .example = "ollama:http://localhost:11434?model=nomic-embed-text",
+                .params = {"model", "api_key_env", "connect_timeout_ms", "timeout_ms", "batch", "keep_alive"},
+                .claims = [](std::string_view word) { return word.find(":11434") != std::string_view::npos; }},
                create_ollama_embedding_engine);
 }
 

@@ -22,7 +22,8 @@ EmbeddingEnginePtr create_openai_embedding_engine(const engine::EngineUrl& url);
 // ollama:http://localhost:11434?model=nomic-embed-text&keep_alive=5m (same timeout and batch parameters)
 EmbeddingEnginePtr create_ollama_embedding_engine(const engine::EngineUrl& url);
 
-// Registers the three schemes. `resolver` handles llama: catalog names (none: only paths are accepted).
+// Registers the three schemes. `resolver` gets llama: catalog names as the catalog writes them
+// ("llama:all-minilm-l6-v2"; none: only paths are accepted).
 void register_embedding_engines(engine::EngineRegistry<EmbeddingEngine>& registry, ModelResolver resolver = {});
 
 }  // namespace lv::embed

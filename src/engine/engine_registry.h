@@ -1,4 +1,4 @@
-// A registry of engine factories for one engine kind, keyed by URL scheme; filled in by the program's main.
+// A registry of engine factories for one engine kind, keyed by URL scheme; each engine module adds its own.
 #pragma once
 
 #include <algorithm>
@@ -9,25 +9,12 @@
 #include <utility>
 #include <vector>
 
+#include "engine/engine_catalog.h"
 #include "engine/engine_url.h"
 #include "util/error.h"
 #include "util/log.h"
 
 namespace lv::engine {
-
-// Embedded engines run in-process; remote engines talk to a server (OpenAI-compatible, Ollama).
-enum class EngineFamily { embedded, remote };
-
-// What a scheme is, for `localvoice doctor` and error messages.
-struct SchemeInfo {
-  std::string scheme;  // "whisper"
-  EngineFamily family = EngineFamily::embedded;
-  std::string description;  // "whisper.cpp in-process (ggml model file or catalog name)"
-  std::string example;      // "whisper:base.en"
-  // Engine URL used instead when this one cannot be created (e.g. a missing model), empty when there is
-  // none: the one fallback policy of every command and the server.
-  std::string fallback = {};
-};
 
 // An engine, the URL it was made from (the fallback's when that was used), and why the fallback was needed.
 template <typename EnginePtr>
@@ -46,44 +33,56 @@ class EngineRegistry {
 
   explicit EngineRegistry(EngineKind kind) : kind_(kind) {}
 
-  // Registers a factory; a scheme registered twice is a programming error (throws std::logic_error).
+  // Registers a scheme and its factory (the module's one registration line); a scheme registered twice is a
+  // programming error (throws std::logic_error).
   void add(SchemeInfo info, Factory factory) {
     if (entries_.count(info.scheme) != 0) {
       throw std::logic_error("engine scheme registered twice: " + info.scheme);
     }
+    info.kind = kind_;
     std::string scheme = info.scheme;
     entries_.emplace(std::move(scheme), Entry{std::move(info), std::move(factory)});
   }
 
   bool has(const std::string& scheme) const { return entries_.count(scheme) != 0; }
 
-  // Creates the engine named by `url`. Throws lv::Error when the scheme is unknown for this kind (listing
-  // the schemes that are) or when the factory fails (its own lv::Error passes through unchanged).
-  EnginePtr create(const EngineUrl& url) const {
-    const auto it = entries_.find(url.scheme);
-    if (it == entries_.end()) {
-      throw Error(
-          "unknown " + std::string(kind_name(kind_)) + " engine '" + url.scheme + "' in '" + url.redacted() + "'",
-          known_schemes_hint());
-    }
-    return it->second.factory(url);
-  }
+  // Creates the engine named by `url`, without a fallback. Throws lv::Error when the scheme is unknown for
+  // this kind (listing the schemes that are), when a parameter is not one the scheme accepts, or when the
+  // factory fails (its own lv::Error passes through unchanged).
+  EnginePtr create(const EngineUrl& url) const { return factory_of(url)(url); }
 
-  // Like create(), but when the scheme names a fallback and creating the engine fails, the fallback is
-  // created instead and a warning says so. Errors of the fallback itself (and of schemes without one) pass.
-  CreatedEngine<EnginePtr> create_or_fallback(const EngineUrl& url) const {
-    const auto it = entries_.find(url.scheme);
-    if (it == entries_.end() || it->second.info.fallback.empty()) {
-      return {create(url), url.redacted(), {}};
+  // The one loading policy of every command and the server: creates the engine of `url`; when that fails
+  // and its scheme names a fallback, the fallback is created instead and a warning says so. Errors of the
+  // fallback itself, of schemes without one, and of unknown schemes or parameters pass.
+  CreatedEngine<EnginePtr> load(const EngineUrl& url) const {
+    const auto& factory = factory_of(url);
+    const auto& info = entries_.at(url.scheme).info;
+    if (info.fallback.empty()) {
+      return {factory(url), url.redacted(), {}};
     }
     try {
-      return {it->second.factory(url), url.redacted(), {}};
+      return {factory(url), url.redacted(), {}};
     } catch (const Error& e) {
-      const EngineUrl fallback = parse_engine_url(it->second.info.fallback);
+      const EngineUrl fallback = parse(info.fallback);
       auto engine = create(fallback);
       log::warn(std::string(kind_name(kind_)) + " engine unavailable; using " + fallback.redacted() + " instead",
                 {{"url", url.redacted()}, {"detail", e.full_message()}});
       return {std::move(engine), fallback.redacted(), e.full_message()};
+    }
+  }
+  // load() of an engine URL as written; a URL without "KIND:" is suggested one from this kind's schemes.
+  CreatedEngine<EnginePtr> load(std::string_view text) const { return load(parse(text)); }
+
+  // parse_engine_url() with "did you mean" drawn from this kind's schemes.
+  EngineUrl parse(std::string_view text) const {
+    const auto schemes = this->schemes();
+    return parse_engine_url(text, [&schemes](std::string_view word) { return guess_scheme(schemes, word); });
+  }
+
+  // Adds this kind's schemes to `catalog` (for the checks that create no engine).
+  void describe_into(EngineCatalog& catalog) const {
+    for (const auto& [name, entry] : entries_) {
+      catalog.add(entry.info);
     }
   }
 
@@ -103,6 +102,17 @@ class EngineRegistry {
     SchemeInfo info;
     Factory factory;
   };
+
+  const Factory& factory_of(const EngineUrl& url) const {
+    const auto it = entries_.find(url.scheme);
+    if (it == entries_.end()) {
+      throw Error(
+          "unknown " + std::string(kind_name(kind_)) + " engine '" + url.scheme + "' in '" + url.redacted() + "'",
+          known_schemes_hint());
+    }
+    check_params(it->second.info, url);
+    return it->second.factory;
+  }
 
   std::string known_schemes_hint() const {
     if (entries_.empty()) {

@@ -21,10 +21,6 @@ constexpr std::string_view kFormHint =
 // Parameter names whose values are secrets; compared without regard to case.
 constexpr std::array<std::string_view, 6> kSecretParams = {"key", "api_key", "apikey", "token", "password", "secret"};
 
-// Schemes a bare word most likely meant, used to suggest a fix when the "KIND:" part is missing.
-constexpr std::array<std::string_view, 11> kKnownSchemes = {
-    "energy", "silero", "whisper", "pocketsphinx", "flite", "espeak", "llama", "openai", "ollama", "piper", "webrtc"};
-
 bool is_lower_alpha(char c) { return c >= 'a' && c <= 'z'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_scheme_char(char c) { return is_lower_alpha(c) || is_digit(c) || c == '_' || c == '+' || c == '.' || c == '-'; }
@@ -44,10 +40,6 @@ std::string lower(std::string_view text) {
 
 bool starts_with_nocase(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && lower(text.substr(0, prefix.size())) == prefix;
-}
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
 bool is_secret_param(std::string_view name) {
@@ -101,27 +93,13 @@ std::string shown(std::string_view text) {
   return "'" + out + "'";
 }
 
-// Guesses the engine kind a user meant when they wrote only the spec ("base.en" -> "whisper").
-std::string guess_scheme(std::string_view spec) {
-  const std::string name = lower(spec);
-  if (ends_with(name, ".gguf")) return "llama";
-  if (ends_with(name, ".bin") || name.find("ggml") != std::string::npos) return "whisper";
-  for (const std::string_view prefix : {"tiny", "base", "small", "medium", "large"}) {
-    if (name.rfind(prefix, 0) == 0) return "whisper";
-  }
-  if (name == "en-us") return "pocketsphinx";
-  for (const std::string_view voice : {"slt", "kal", "kal16", "awb", "rms"}) {
-    if (name == voice) return "flite";
-  }
-  return {};
-}
-
-[[noreturn]] void fail_missing_kind(std::string_view text) {
-  if (std::find(kKnownSchemes.begin(), kKnownSchemes.end(), text) != kKnownSchemes.end()) {
+// A URL without "KIND:": the registered engines' guess, when there is one, becomes the suggested fix.
+[[noreturn]] void fail_missing_kind(std::string_view text, const SchemeGuess& guess) {
+  const std::string scheme = guess ? guess(text) : std::string();
+  if (!scheme.empty() && scheme == text) {
     throw Error("engine URL " + shown(text) + " has no ':' after the engine kind",
                 "did you mean '" + std::string(text) + ":'?");
   }
-  const std::string scheme = guess_scheme(text);
   if (!scheme.empty()) {
     throw Error("engine URL " + shown(text) + " does not say which engine to use",
                 "did you mean '" + scheme + ":" + std::string(text) + "'?");
@@ -334,7 +312,7 @@ std::string EngineUrl::redacted() const {
   return out;
 }
 
-EngineUrl parse_engine_url(std::string_view text) {
+EngineUrl parse_engine_url(std::string_view text, const SchemeGuess& guess) {
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
   while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
   if (text.empty()) {
@@ -349,17 +327,17 @@ EngineUrl parse_engine_url(std::string_view text) {
 
   const auto colon = text.find(':');
   if (colon == std::string_view::npos) {
-    fail_missing_kind(text);
+    fail_missing_kind(text, guess);
   }
   const std::string_view scheme = text.substr(0, colon);
   const std::string_view rest = text.substr(colon + 1);
   if ((scheme == "http" || scheme == "https") && rest.rfind("//", 0) == 0) {
+    const std::string remote = guess ? guess(text) : std::string();
     throw Error("engine URL " + shown(text) + " names a server but not the engine that talks to it",
-                "did you mean '" + std::string(text.find(":11434") != std::string_view::npos ? "ollama" : "openai") +
-                    ":" + std::string(text) + "'?");
+                remote.empty() ? std::string(kFormHint) : "did you mean '" + remote + ":" + std::string(text) + "'?");
   }
   if (scheme.find('/') != std::string_view::npos || scheme.find('.') == 0) {
-    fail_missing_kind(text);
+    fail_missing_kind(text, guess);
   }
   if (scheme.empty()) {
     throw Error("engine URL " + shown(text) + " has no engine kind before ':'", std::string(kFormHint));

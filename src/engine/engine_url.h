@@ -1,6 +1,7 @@
 // Engine URLs ("KIND:SPEC?key=value"): how configuration names an engine and its model or server.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -37,8 +38,13 @@ struct EngineUrl {
   std::string redacted() const;
 };
 
-// Parses an engine URL; throws lv::Error naming what is wrong and showing a valid example.
-EngineUrl parse_engine_url(std::string_view text);
+// The scheme a word written without "KIND:" most likely meant ("base.en" -> "whisper"), empty when unknown.
+// The registered engines answer it (EngineCatalog::guess); the parser itself knows no engine.
+using SchemeGuess = std::function<std::string(std::string_view word)>;
+
+// Parses an engine URL; throws lv::Error naming what is wrong and showing a valid example ("did you mean"
+// from `guess` when the kind is missing).
+EngineUrl parse_engine_url(std::string_view text, const SchemeGuess& guess = {});
 
 // Throws lv::Error naming the first parameter of `url` not in `known`, and listing those that are.
 void reject_unknown_params(const EngineUrl& url, const std::set<std::string>& known);

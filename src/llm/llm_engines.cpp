@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <set>
+#include <string_view>
 #include <utility>
 
 #include "llm/llama_engine.h"
@@ -85,16 +86,34 @@ LlmEnginePtr create_ollama_engine(const engine::EngineUrl& url) {
 }
 
 void register_llm_engines(engine::EngineRegistry<LlmEngine>& registry, ModelResolver resolver) {
-  registry.add(
-      {"llama", engine::EngineFamily::embedded, "llama.cpp in-process (GGUF model file or catalog name)",
-       "llama:/models/model.gguf"},
-      [resolver = std::move(resolver)](const engine::EngineUrl& url) { return create_llama_engine(url, resolver); });
-  registry.add({"openai", engine::EngineFamily::remote,
-                "OpenAI-compatible /v1/chat/completions server (llama-server, vLLM, OpenAI)",
-                "openai:http://127.0.0.1:8080/v1?model=NAME"},
+  registry.add({.scheme = "llama",
+                .description = "llama.cpp in-process (GGUF model file or catalog name)",
+                .example = "llama:/models/model.gguf",
+                .catalog = engine::CatalogUse{"llm"},
+                .params = {"threads", "ctx", "template", "batch", "temperature"},
+                .claims = [](std::string_view word) { return word.ends_with(".gguf"); }},
+               [resolver = std::move(resolver)](const engine::EngineUrl& url) {
+                 // The catalog names its models "llama:NAME".
+                 const ModelResolver named =
+                     resolver
+                         ? ModelResolver([&](const std::string& name) { return resolver(url.scheme + ":" + name); })
+                         : ModelResolver();
+                 return create_llama_engine(url, named);
+               });
+  registry.add({.scheme = "openai",
+                .family = engine::EngineFamily::remote,
+                .description = "OpenAI-compatible /v1/chat/completions server (llama-server, vLLM, OpenAI)",
+                .example = "openai:http://127.0.0.1:8080/v1?model=NAME",
+                .params = {"model", "api_key_env", "connect_timeout_ms", "first_token_timeout_ms", "idle_timeout_ms"},
+                .claims = [](std::string_view word) { return word.starts_with("http"); }},
                create_openai_engine);
-  registry.add({"ollama", engine::EngineFamily::remote, "Ollama server (/api/chat)",
-                "ollama:http://localhost:11434?model=gemma3:4b"},
+  registry.add({.scheme = "ollama",
+                .family = engine::EngineFamily::remote,
+                .description = "Ollama server (/api/chat)",
+                .example = "ollama:http://localhost:11434?model=gemma3:4b",
+                .params = {"model", "api_key_env", "connect_timeout_ms", "first_token_timeout_ms", "idle_timeout_ms",
+                           "keep_alive"},
+                .claims = [](std::string_view word) { return word.find(":11434") != std::string_view::npos; }},
                create_ollama_engine);
 }
 

@@ -22,7 +22,8 @@ LlmEnginePtr create_openai_engine(const engine::EngineUrl& url);
 // ollama:http://localhost:11434?model=gemma3:4b&keep_alive=5m (same timeout parameters as openai:)
 LlmEnginePtr create_ollama_engine(const engine::EngineUrl& url);
 
-// Registers the three schemes. `resolver` handles llama: catalog names (none: only paths are accepted).
+// Registers the three schemes. `resolver` gets llama: catalog names as the catalog writes them
+// ("llama:qwen2.5-0.5b-instruct"; none: only paths are accepted).
 void register_llm_engines(engine::EngineRegistry<LlmEngine>& registry, ModelResolver resolver = {});
 
 }  // namespace lv::llm

@@ -5,13 +5,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
+#include <string_view>
 
 #include "stt/openai_stt.h"
 #include "stt/pocketsphinx_stt.h"
 #include "stt/whisper_stt.h"
 #include "util/error.h"
+#include "util/text.h"
 
 namespace lv::stt {
 
@@ -34,19 +35,6 @@ class EngineCache {
   std::mutex mutex_;
   std::map<std::string, std::weak_ptr<SttEngine>> engines_;
 };
-
-void check_params(const engine::EngineUrl& url, const std::set<std::string>& known) {
-  for (const auto& [key, value] : url.params) {
-    if (known.count(key) == 0) {
-      std::string list;
-      for (const auto& name : known) {
-        list += (list.empty() ? "" : ", ") + name;
-      }
-      throw Error("unknown parameter '" + key + "' in STT URL '" + url.redacted() + "'",
-                  list.empty() ? "this engine takes no parameters" : "parameters of " + url.scheme + ": are " + list);
-    }
-  }
-}
 
 bool bool_param(const engine::EngineUrl& url, const std::string& key, bool fallback) {
   const auto value = url.param(key);
@@ -77,7 +65,6 @@ float float_param(const engine::EngineUrl& url, const std::string& key, float fa
 }
 
 SttEnginePtr make_pocketsphinx(const engine::EngineUrl& url) {
-  check_params(url, {"lm", "dict"});
   PocketsphinxSettings settings;
   if (url.is_path()) {
     settings.hmm_dir = url.spec;
@@ -91,12 +78,11 @@ SttEnginePtr make_pocketsphinx(const engine::EngineUrl& url) {
 }
 
 SttEnginePtr make_whisper(const engine::EngineUrl& url, const SttRegistryOptions& options) {
-  check_params(url, {"language", "translate", "prompt", "threads", "beam_size", "temperature_inc", "trim_audio_ctx"});
   WhisperSettings settings;
   if (url.is_path()) {
     settings.model_path = url.spec;
   } else if (url.is_name() && options.resolve_model) {
-    settings.model_path = options.resolve_model(url.spec);
+    settings.model_path = options.resolve_model(url.scheme + ":" + url.spec);  // the catalog's "whisper:NAME"
   } else if (url.is_name()) {
     const auto models_dir = options.models_dir_provider ? options.models_dir_provider() : options.models_dir;
     settings.model_path = models_dir / ("ggml-" + url.spec + ".bin");
@@ -115,7 +101,6 @@ SttEnginePtr make_whisper(const engine::EngineUrl& url, const SttRegistryOptions
 }
 
 SttEnginePtr make_openai(const engine::EngineUrl& url) {
-  check_params(url, {"model", "language", "api_key", "timeout_ms"});
   if (!url.is_http()) {
     throw Error("openai: needs a server URL, got '" + url.redacted() + "'",
                 "write e.g. openai:http://127.0.0.1:8000/v1?model=whisper-1");
@@ -129,22 +114,47 @@ SttEnginePtr make_openai(const engine::EngineUrl& url) {
   return std::make_shared<OpenAiStt>(settings);
 }
 
+// A bare word that names a whisper model: a ggml file or a model size ("base.en", "small").
+bool names_whisper_model(std::string_view word) {
+  const std::string name = util::ascii_lower(word);
+  if (name.find("ggml") != std::string::npos || (name.size() > 4 && name.compare(name.size() - 4, 4, ".bin") == 0)) {
+    return true;
+  }
+  for (const std::string_view size : {"tiny", "base", "small", "medium", "large"}) {
+    if (name.rfind(size, 0) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 void register_stt_engines(engine::EngineRegistry<SttEngine>& registry, const SttRegistryOptions& options) {
   auto cache = std::make_shared<EngineCache>();
-  registry.add({"pocketsphinx", engine::EngineFamily::embedded, "PocketSphinx 5 (offline, Debian's en-us model)",
-                "pocketsphinx:en-us"},
+  registry.add({.scheme = "pocketsphinx",
+                .description = "PocketSphinx 5 (offline, Debian's en-us model)",
+                .example = "pocketsphinx:en-us",
+                .params = {"lm", "dict"},
+                .claims = [](std::string_view word) { return word == "en-us"; }},
                [cache](const engine::EngineUrl& url) {
                  return cache->get_or_create(url.text, [&] { return make_pocketsphinx(url); });
                });
-  registry.add({"whisper", engine::EngineFamily::embedded, "whisper.cpp in-process (ggml model file or name)",
-                "whisper:base.en"},
-               [cache, options](const engine::EngineUrl& url) {
-                 return cache->get_or_create(url.text, [&] { return make_whisper(url, options); });
-               });
-  registry.add({"openai", engine::EngineFamily::remote, "OpenAI-compatible /v1/audio/transcriptions server",
-                "openai:http://127.0.0.1:8000/v1?model=whisper-1"},
+  registry.add(
+      {.scheme = "whisper",
+       .description = "whisper.cpp in-process (ggml model file or name)",
+       .example = "whisper:base.en",
+       .catalog = engine::CatalogUse{"stt"},
+       .params = {"language", "translate", "prompt", "threads", "beam_size", "temperature_inc", "trim_audio_ctx"},
+       .claims = names_whisper_model},
+      [cache, options](const engine::EngineUrl& url) {
+        return cache->get_or_create(url.text, [&] { return make_whisper(url, options); });
+      });
+  registry.add({.scheme = "openai",
+                .family = engine::EngineFamily::remote,
+                .description = "OpenAI-compatible /v1/audio/transcriptions server",
+                .example = "openai:http://127.0.0.1:8000/v1?model=whisper-1",
+                .params = {"model", "language", "api_key", "timeout_ms"}},
                [](const engine::EngineUrl& url) { return make_openai(url); });
 }
 

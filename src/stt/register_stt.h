@@ -16,8 +16,8 @@ struct SttRegistryOptions {
   int threads = 0;                   // default decoder threads (0: min(4, hardware threads))
   // When set, asked at engine creation instead of models_dir (known only once the config is loaded).
   std::function<std::filesystem::path()> models_dir_provider;
-  // Resolves a catalog model name (e.g. "base.en", "v5") through the model manager; used first when set,
-  // and throws lv::Error saying how to install the model.
+  // Resolves a catalog model name ("whisper:base.en") through the model manager; used first when set, and
+  // throws lv::Error saying how to install the model.
   std::function<std::filesystem::path(const std::string& name)> resolve_model;
 };
 

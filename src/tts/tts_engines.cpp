@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "tts/espeak_engine.h"
@@ -50,7 +51,7 @@ std::filesystem::path piper_model_path(const engine::EngineUrl& url, const TtsEn
   }
   const std::string file = spec.ends_with(".onnx") ? spec : spec + ".onnx";
   if (context.resolve_model && !spec.ends_with(".onnx")) {
-    return context.resolve_model(spec);
+    return context.resolve_model(url.scheme + ":" + spec);  // the catalog's "piper:NAME"
   }
   for (const auto& candidate : {models_dir / file, models_dir / "piper" / file}) {
     std::error_code ec;
@@ -64,13 +65,21 @@ std::filesystem::path piper_model_path(const engine::EngineUrl& url, const TtsEn
 }  // namespace
 
 void register_tts_engines(engine::EngineRegistry<TtsEngine>& registry, TtsEngineContext context) {
-  registry.add(
-      {"flite", engine::EngineFamily::embedded, "CMU Flite voices built in (slt, kal16, rms, awb)", "flite:slt"},
-      [](const engine::EngineUrl& url) -> TtsEnginePtr { return std::make_shared<FliteEngine>(url.spec); });
-  registry.add({"espeak", engine::EngineFamily::embedded, "eSpeak NG, about 100 languages", "espeak:en-us"},
+  registry.add({.scheme = "flite",
+                .description = "CMU Flite voices built in (slt, kal16, rms, awb)",
+                .example = "flite:slt",
+                .claims =
+                    [](std::string_view word) {
+                      return word == "slt" || word == "kal" || word == "kal16" || word == "awb" || word == "rms";
+                    }},
+               [](const engine::EngineUrl& url) -> TtsEnginePtr { return std::make_shared<FliteEngine>(url.spec); });
+  registry.add({.scheme = "espeak", .description = "eSpeak NG, about 100 languages", .example = "espeak:en-us"},
                [](const engine::EngineUrl& url) -> TtsEnginePtr { return std::make_shared<EspeakEngine>(url.spec); });
-  registry.add({"piper", engine::EngineFamily::embedded, "Piper neural voices on onnxruntime (.onnx + .onnx.json)",
-                "piper:/models/en_US-lessac-medium.onnx"},
+  registry.add({.scheme = "piper",
+                .description = "Piper neural voices on onnxruntime (.onnx + .onnx.json)",
+                .example = "piper:/models/en_US-lessac-medium.onnx",
+                .catalog = engine::CatalogUse{"tts"},
+                .params = {"speaker", "length_scale", "noise_scale", "noise_w", "threads"}},
                [context = std::move(context)](const engine::EngineUrl& url) -> TtsEnginePtr {
                  PiperSettings settings;
                  settings.model_path = piper_model_path(url, context);
@@ -81,8 +90,11 @@ void register_tts_engines(engine::EngineRegistry<TtsEngine>& registry, TtsEngine
                  settings.threads = number_param<int>(url, "threads", 1, 64).value_or(1);
                  return std::make_shared<PiperEngine>(std::move(settings));
                });
-  registry.add({"openai", engine::EngineFamily::remote, "an OpenAI-compatible /v1/audio/speech server",
-                "openai:http://127.0.0.1:8880/v1?model=kokoro&voice=af_bella"},
+  registry.add({.scheme = "openai",
+                .family = engine::EngineFamily::remote,
+                .description = "an OpenAI-compatible /v1/audio/speech server",
+                .example = "openai:http://127.0.0.1:8880/v1?model=kokoro&voice=af_bella",
+                .params = {"model", "voice", "api_key", "format", "sample_rate", "timeout_ms"}},
                [](const engine::EngineUrl& url) -> TtsEnginePtr {
                  OpenAiTtsSettings settings;
                  settings.base_url = url.spec;

@@ -12,7 +12,7 @@ namespace lv::tts {
 
 struct TtsEngineContext {
   std::filesystem::path models_dir;  // where `piper:NAME` looks for NAME.onnx (also under piper/)
-  // Resolves a catalog voice name ("en_US-lessac-medium") through the model manager; tried first when set.
+  // Resolves a catalog voice ("piper:en_US-lessac-medium") through the model manager; tried first when set.
   // Throws lv::Error saying how to install the voice.
   std::function<std::filesystem::path(const std::string& name)> resolve_model;
 };

@@ -1,5 +1,6 @@
 #include "vad/register_vad.h"
 
+#include <array>
 #include <charconv>
 #include <memory>
 #include <string>
@@ -12,7 +13,8 @@ namespace lv::vad {
 
 namespace {
 
-constexpr const char* kKnownParams = "threshold, min_speech_ms, min_silence_ms, speech_pad_ms";
+// The URL parameters of every VAD scheme: the VadOptions fields.
+constexpr std::array<const char*, 4> kParams = {"threshold", "min_speech_ms", "min_silence_ms", "speech_pad_ms"};
 
 double number_param(const engine::EngineUrl& url, const std::string& key, const std::string& value, double low,
                     double high) {
@@ -40,23 +42,34 @@ VadOptions vad_options_from_url(const engine::EngineUrl& url) {
     } else if (key == "speech_pad_ms") {
       options.speech_pad_ms = static_cast<int>(number_param(url, key, value, 0, 2000));
     } else {
+      std::string known;
+      for (const char* name : kParams) {
+        known += (known.empty() ? "" : ", ") + std::string(name);
+      }
       throw Error("unknown parameter '" + key + "' in VAD URL '" + url.redacted() + "'",
-                  std::string("VAD parameters are: ") + kKnownParams);
+                  "VAD parameters are: " + known);
     }
   }
   return options;
 }
 
 void register_vad_engines(engine::EngineRegistry<VadEngine>& registry, const VadRegistryOptions& options) {
-  registry.add(
-      {"energy", engine::EngineFamily::embedded, "energy against an adaptive noise floor (no model)", "energy:"},
-      [](const engine::EngineUrl& url) -> VadEnginePtr {
-        EnergyVadSettings settings;
-        settings.options = vad_options_from_url(url);
-        return std::make_shared<EnergyVad>(settings);
-      });
+  registry.add({.scheme = "energy",
+                .description = "energy against an adaptive noise floor (no model)",
+                .example = "energy:",
+                .params = {kParams.begin(), kParams.end()}},
+               [](const engine::EngineUrl& url) -> VadEnginePtr {
+                 EnergyVadSettings settings;
+                 settings.options = vad_options_from_url(url);
+                 return std::make_shared<EnergyVad>(settings);
+               });
   // Turn-taking cannot work without a VAD: a missing Silero model falls back to the model-free detector.
-  registry.add({"silero", engine::EngineFamily::embedded, "Silero VAD v5 on onnxruntime", "silero:", "energy:"},
+  registry.add({.scheme = "silero",
+                .description = "Silero VAD v5 on onnxruntime",
+                .example = "silero:",
+                .fallback = "energy:",
+                .catalog = engine::CatalogUse{"vad", "v5"},
+                .params = {kParams.begin(), kParams.end()}},
                [options](const engine::EngineUrl& url) -> VadEnginePtr {
                  if (url.is_http() || (url.is_name() && url.spec != "v5")) {
                    throw Error("silero: takes no name or server ('" + url.redacted() + "')",
@@ -66,7 +79,7 @@ void register_vad_engines(engine::EngineRegistry<VadEngine>& registry, const Vad
                  if (url.is_path()) {
                    path = url.spec;
                  } else if (options.resolve_model) {
-                   path = options.resolve_model("v5");
+                   path = options.resolve_model(url.scheme + ":v5");  // the catalog's "silero:v5"
                  } else {
                    const auto models_dir =
                        options.models_dir_provider ? options.models_dir_provider() : options.models_dir;

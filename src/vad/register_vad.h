@@ -16,8 +16,8 @@ struct VadRegistryOptions {
   std::filesystem::path models_dir;
   // When set, asked at engine creation instead (the directory may only be known once the config is loaded).
   std::function<std::filesystem::path()> models_dir_provider;
-  // Resolves a catalog model name (e.g. "base.en", "v5") through the model manager; used first when set,
-  // and throws lv::Error saying how to install the model.
+  // Resolves a catalog model name ("silero:v5") through the model manager; used first when set, and throws
+  // lv::Error saying how to install the model.
   std::function<std::filesystem::path(const std::string& name)> resolve_model;
 };
 

@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include "support/test_paths.h"
+#include "util/error.h"
 
 namespace lv::app {
 namespace {
@@ -69,6 +73,53 @@ TEST_F(InstalledProfileEnginesTest, AnUnknownProfileChangesNothing) {
   install("llama:test");
   const config::Config defaults;
   EXPECT_EQ(with_installed_profile_engines(defaults, store_, "huge").engines, defaults.engines);
+}
+
+// The fix parse errors suggest, from the engines this build registers.
+std::string suggestion(std::string_view text, std::optional<engine::EngineKind> kind = std::nullopt) {
+  try {
+    (void)offered_engines().parse(text, kind);
+  } catch (const Error& error) {
+    return error.fix();
+  }
+  ADD_FAILURE() << "no error for '" << text << "'";
+  return {};
+}
+
+TEST(OfferedEnginesTest, AWordWithoutKindSuggestsTheEngineThatClaimsIt) {
+  EXPECT_EQ(suggestion("base.en"), "did you mean 'whisper:base.en'?");
+  EXPECT_EQ(suggestion("/models/x.gguf"), "did you mean 'llama:/models/x.gguf'?");
+  EXPECT_EQ(suggestion("/models/ggml-tiny.bin"), "did you mean 'whisper:/models/ggml-tiny.bin'?");
+  EXPECT_EQ(suggestion("slt"), "did you mean 'flite:slt'?");
+  EXPECT_EQ(suggestion("en-us"), "did you mean 'pocketsphinx:en-us'?");
+  EXPECT_EQ(suggestion("silero"), "did you mean 'silero:'?");
+  EXPECT_EQ(suggestion("http://localhost:8000/v1"), "did you mean 'openai:http://localhost:8000/v1'?");
+  EXPECT_EQ(suggestion("http://localhost:11434"), "did you mean 'ollama:http://localhost:11434'?");
+}
+
+TEST(OfferedEnginesTest, TheSettingsKindComesFirst) {
+  EXPECT_EQ(suggestion("en-us", engine::EngineKind::stt), "did you mean 'pocketsphinx:en-us'?");
+  EXPECT_EQ(suggestion("espeak", engine::EngineKind::tts), "did you mean 'espeak:'?");
+}
+
+TEST(OfferedEnginesTest, EachSchemeSaysWhatItLoadsAndFallsBackTo) {
+  const auto engines = offered_engines();
+  const auto* silero = engines.find(engine::EngineKind::vad, "silero");
+  ASSERT_NE(silero, nullptr);
+  EXPECT_EQ(silero->fallback, "energy:");
+  ASSERT_TRUE(silero->catalog.has_value());
+  EXPECT_EQ(engine::catalog_model_name(*silero, engine::parse_engine_url("silero:")), "silero:v5");
+  const auto* whisper = engines.find(engine::EngineKind::stt, "whisper");
+  ASSERT_NE(whisper, nullptr);
+  EXPECT_EQ(engine::catalog_model_name(*whisper, engine::parse_engine_url("whisper:base.en")), "whisper:base.en");
+  EXPECT_EQ(engine::catalog_model_name(*whisper, engine::parse_engine_url("whisper:/m/ggml.bin")), "");
+  const auto* llm = engines.find(engine::EngineKind::llm, "llama");
+  const auto* embedder = engines.find(engine::EngineKind::embeddings, "llama");
+  ASSERT_TRUE(llm != nullptr && embedder != nullptr);
+  EXPECT_EQ(llm->catalog->role, "llm");
+  EXPECT_EQ(embedder->catalog->role, "embeddings");
+  EXPECT_EQ(engines.find(engine::EngineKind::stt, "pocketsphinx")->catalog, std::nullopt);
+  EXPECT_EQ(engines.find(engine::EngineKind::vad, "webrtc"), nullptr);
 }
 
 }  // namespace

@@ -6,8 +6,10 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
 
 #include "config/config.h"
+#include "engine/engine_catalog.h"
 #include "support/test_paths.h"
 
 namespace lv::config {
@@ -384,7 +386,21 @@ TEST_F(ConfigLoaderTest, LogLevelAndFormatNamesAreChecked) {
   EXPECT_TRUE(contains(error.fix(), "auto, json, text")) << error.fix();
 }
 
+// What an engine module would register for whisper: (the real registrations are tested in tests/app).
+engine::EngineCatalog whisper_catalog() {
+  engine::EngineCatalog catalog;
+  catalog.add({.scheme = "whisper",
+               .example = "whisper:base.en",
+               .catalog = engine::CatalogUse{"stt"},
+               .params = {"threads"},
+               .claims = [](std::string_view word) { return word == "base.en"; },
+               .kind = engine::EngineKind::stt});
+  return catalog;
+}
+
 TEST_F(ConfigLoaderTest, MalformedEngineUrlNamesTheKey) {
+  const auto engines = whisper_catalog();
+  sources_.engines = &engines;
   sources_.env["LOCALVOICE_ENGINES_STT"] = "base.en";
   const ConfigError error = load_error();
   EXPECT_EQ(error.key(), "engines.stt");
@@ -400,7 +416,30 @@ TEST_F(ConfigLoaderTest, MalformedEngineUrlInFileHasLine) {
   EXPECT_TRUE(contains(error.what(), ":3: engines.llm: engine URL")) << error.what();
 }
 
+TEST_F(ConfigLoaderTest, WithoutTheEnginesOnlyTheFormIsSuggested) {
+  sources_.env["LOCALVOICE_ENGINES_STT"] = "base.en";
+  const ConfigError error = load_error();
+  EXPECT_EQ(error.key(), "engines.stt");
+  EXPECT_TRUE(contains(error.fix(), "KIND:SPEC")) << error.fix();
+}
+
+TEST_F(ConfigLoaderTest, AParameterTheEngineDoesNotAcceptNamesTheKeyAndTheAcceptedOnes) {
+  const auto engines = whisper_catalog();
+  sources_.engines = &engines;
+  sources_.flags["engines.stt"] = "whisper:base.en?treads=2";
+  const ConfigError error = load_error();
+  EXPECT_EQ(error.key(), "engines.stt");
+  EXPECT_TRUE(contains(error.what(), "engines.stt (from --stt): unknown parameter 'treads'")) << error.what();
+  EXPECT_TRUE(contains(error.fix(), "threads")) << error.fix();
+  // The same parameter is not checked for a kind whose engines do not have it (llm here has none).
+  sources_.flags["engines.stt"] = "whisper:base.en?threads=2";
+  sources_.flags["engines.llm"] = "whisper:base.en?treads=2";
+  EXPECT_EQ(load(sources_).engines.stt, "whisper:base.en?threads=2");
+}
+
 TEST_F(ConfigLoaderTest, MissingModelFileSaysHowToGetOne) {
+  const auto engines = whisper_catalog();
+  sources_.engines = &engines;
   sources_.flags["engines.stt"] = "whisper:/nonexistent/x.bin";
   const ConfigError error = load_error();
   EXPECT_EQ(error.key(), "engines.stt");

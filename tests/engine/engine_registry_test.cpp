@@ -5,6 +5,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "engine/engine_url.h"
 #include "util/error.h"
@@ -31,7 +32,11 @@ class EchoEngine : public FakeEngine {
 using FakeRegistry = EngineRegistry<FakeEngine>;
 
 SchemeInfo info(const std::string& scheme, const std::string& example, EngineFamily family = EngineFamily::embedded) {
-  return SchemeInfo{scheme, family, "fake " + scheme + " engine", example};
+  return SchemeInfo{.scheme = scheme,
+                    .family = family,
+                    .description = "fake " + scheme + " engine",
+                    .example = example,
+                    .params = {"voice"}};
 }
 
 FakeRegistry::Factory echo_factory(const std::string& prefix) {
@@ -121,21 +126,21 @@ TEST(EngineRegistryTest, FactoryErrorPassesThroughUnchanged) {
 
 TEST(EngineRegistryFallback, UsesTheRegisteredFallbackWhenTheEngineCannotBeCreated) {
   EngineRegistry<FakeEngine> registry(EngineKind::vad);
-  registry.add({"plain", EngineFamily::embedded, "needs nothing", "plain:"},
+  registry.add({.scheme = "plain", .description = "needs nothing", .example = "plain:"},
                [](const EngineUrl&) { return std::make_shared<EchoEngine>("plain"); });
-  registry.add({"model", EngineFamily::embedded, "needs a model file", "model:", "plain:"},
+  registry.add({.scheme = "model", .description = "needs a model file", .example = "model:", .fallback = "plain:"},
                [](const EngineUrl& url) -> std::shared_ptr<FakeEngine> {
                  if (url.spec != "present") {
                    throw Error("model:" + url.spec + " is not installed", "pull it");
                  }
                  return std::make_shared<EchoEngine>("model");
                });
-  const auto fine = registry.create_or_fallback(parse_engine_url("model:present"));
+  const auto fine = registry.load(parse_engine_url("model:present"));
   EXPECT_EQ(fine.engine->describe(), "model");
   EXPECT_EQ(fine.url, "model:present");
   EXPECT_TRUE(fine.fallback_reason.empty());
 
-  const auto fallen = registry.create_or_fallback(parse_engine_url("model:gone"));
+  const auto fallen = registry.load(parse_engine_url("model:gone"));
   EXPECT_EQ(fallen.engine->describe(), "plain");
   EXPECT_EQ(fallen.url, "plain:");
   EXPECT_NE(fallen.fallback_reason.find("model:gone is not installed"), std::string::npos) << fallen.fallback_reason;
@@ -143,10 +148,65 @@ TEST(EngineRegistryFallback, UsesTheRegisteredFallbackWhenTheEngineCannotBeCreat
 
 TEST(EngineRegistryFallback, WithoutAFallbackTheErrorPassesThrough) {
   EngineRegistry<FakeEngine> registry(EngineKind::stt);
-  registry.add({"model", EngineFamily::embedded, "needs a model file", "model:"},
+  registry.add({.scheme = "model", .description = "needs a model file", .example = "model:"},
                [](const EngineUrl&) -> std::shared_ptr<FakeEngine> { throw Error("broken", "fix it"); });
-  EXPECT_THROW((void)registry.create_or_fallback(parse_engine_url("model:x")), Error);
-  EXPECT_THROW((void)registry.create_or_fallback(parse_engine_url("unknown:x")), Error);
+  EXPECT_THROW((void)registry.load(parse_engine_url("model:x")), Error);
+  EXPECT_THROW((void)registry.load(parse_engine_url("unknown:x")), Error);
+}
+
+TEST(EngineRegistryFallback, AParameterTheEngineDoesNotAcceptIsNotFallenBackFrom) {
+  EngineRegistry<FakeEngine> registry(EngineKind::vad);
+  registry.add({.scheme = "plain", .example = "plain:"},
+               [](const EngineUrl&) { return std::make_shared<EchoEngine>("plain"); });
+  registry.add({.scheme = "model", .example = "model:", .fallback = "plain:", .params = {"threshold"}},
+               [](const EngineUrl&) -> std::shared_ptr<FakeEngine> { throw Error("not installed", "pull it"); });
+  EXPECT_EQ(registry.load(parse_engine_url("model:?threshold=1")).url, "plain:");
+  try {
+    (void)registry.load(parse_engine_url("model:?treshold=1"));
+    FAIL() << "a misspelled parameter was accepted";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("unknown parameter 'treshold'"), std::string::npos) << error.what();
+    EXPECT_NE(error.fix().find("threshold"), std::string::npos) << error.fix();
+  }
+}
+
+TEST(EngineRegistryTest, AcceptsOnlyTheParametersItsSchemeRegistered) {
+  FakeRegistry registry(EngineKind::tts);
+  registry.add({.scheme = "bare", .example = "bare:"}, echo_factory("B"));
+  registry.add(info("flite", "flite:slt"), echo_factory("F"));
+  EXPECT_EQ(registry.create(parse_engine_url("flite:slt?voice=x"))->describe(), "F:slt:x");
+  EXPECT_THROW((void)registry.create(parse_engine_url("flite:slt?speed=2")), Error);
+  EXPECT_THROW((void)registry.create(parse_engine_url("bare:?voice=x")), Error);
+}
+
+TEST(EngineRegistryTest, ParseSuggestsItsOwnSchemes) {
+  FakeRegistry registry(EngineKind::tts);
+  SchemeInfo flite = info("flite", "flite:slt");
+  flite.claims = [](std::string_view word) { return word == "slt"; };
+  registry.add(flite, echo_factory("F"));
+  try {
+    (void)registry.parse("slt");
+    FAIL() << "a URL without a kind parsed";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.fix(), "did you mean 'flite:slt'?");
+  }
+  EXPECT_EQ(registry.load("flite:slt").engine->describe(), "F:slt:-");
+}
+
+TEST(EngineRegistryTest, DescribesItsSchemesWithTheirKindIntoACatalog) {
+  FakeRegistry stt(EngineKind::stt);
+  FakeRegistry tts(EngineKind::tts);
+  stt.add(info("openai", "openai:http://h/v1"), echo_factory("S"));
+  tts.add(info("openai", "openai:http://h/v1"), echo_factory("T"));
+  tts.add(info("flite", "flite:slt"), echo_factory("F"));
+  EngineCatalog catalog;
+  stt.describe_into(catalog);
+  tts.describe_into(catalog);
+  EXPECT_EQ(catalog.all().size(), 3U);
+  ASSERT_NE(catalog.find(EngineKind::tts, "flite"), nullptr);
+  EXPECT_EQ(catalog.find(EngineKind::tts, "flite")->kind, EngineKind::tts);
+  EXPECT_EQ(catalog.find(EngineKind::stt, "flite"), nullptr);
+  EXPECT_EQ(catalog.of_kind(EngineKind::stt).size(), 1U);
 }
 
 }  // namespace
