@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -31,6 +32,7 @@
 #include "session/session_runtime.h"
 #include "session/voice_session.h"
 #include "stt/register_stt.h"
+#include "stt/utterance_decoder.h"
 #include "stt/wer.h"
 #include "vad/register_vad.h"
 
@@ -39,7 +41,7 @@ namespace {
 using lv::bench::Clip;
 using nlohmann::json;
 
-const std::vector<std::string> kPaths = {"raw", "transcribe", "http", "realtime"};
+const std::vector<std::string> kAllPaths = {"raw", "transcribe", "stream", "http", "realtime"};
 
 struct ConfigFree {
   void operator()(ps_config_t* config) const { ps_config_free(config); }
@@ -98,6 +100,20 @@ std::string via_transcribe_command(const Clip& clip, const std::filesystem::path
   std::ostringstream out;
   lv::app::run_transcribe(*engine, flags, out);
   return out.str();
+}
+
+// An utterance decoder fed 20 ms pieces with a partial polled every 600 ms, as the voice session feeds it.
+std::string via_utterance_decoder(const lv::stt::SttEngine& engine, const Clip& clip) {
+  const auto samples = lv::audio::to_mono(clip.audio, lv::stt::kSttSampleRateHz).samples;
+  auto decoder = engine.open_utterance();
+  const std::span<const float> all(samples);
+  for (std::size_t offset = 0; offset < all.size(); offset += 320) {
+    decoder->feed(all.subspan(offset, std::min<std::size_t>(320, all.size() - offset)));
+    if ((offset / 320) % 30 == 29) {
+      (void)decoder->partial();
+    }
+  }
+  return decoder->finish().text;
 }
 
 // The route handler itself, with an OpenAI-style multipart upload.
@@ -216,12 +232,24 @@ std::string format_cell(const Tally& tally) {
   return cell;
 }
 
-void print_table(const Results& results) {
-  std::cerr << "\n| set | clips | raw engine | localvoice transcribe | POST /v1/audio/transcriptions | "
-               "realtime session (48 kHz) |\n|---|---|---|---|---|---|\n";
+void print_table(const Results& results, const std::vector<std::string>& names) {
+  const std::map<std::string, std::string> titles = {{"raw", "raw engine"},
+                                                     {"transcribe", "localvoice transcribe"},
+                                                     {"stream", "utterance decoder (20 ms pieces)"},
+                                                     {"http", "POST /v1/audio/transcriptions"},
+                                                     {"realtime", "realtime session (48 kHz)"}};
+  std::cerr << "\n| set | clips";
+  for (const auto& path : names) {
+    std::cerr << " | " << titles.at(path);
+  }
+  std::cerr << " |\n|---|---";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    std::cerr << "|---";
+  }
+  std::cerr << "|\n";
   for (const auto& [set, paths] : results.by_set) {
     std::cerr << "| " << set << " | " << paths.begin()->second.clips;
-    for (const auto& path : kPaths) {
+    for (const auto& path : names) {
       const auto it = paths.find(path);
       std::cerr << " | " << (it == paths.end() ? std::string("-") : format_cell(it->second));
     }
@@ -293,20 +321,33 @@ std::vector<Clip> load_corpus(const std::string& only_set, const std::filesystem
   return clips;
 }
 
-void run_clip(const Clip& clip, const std::filesystem::path& dir, RawPocketsphinx& raw,
-              const lv::server::Router& router, lv::session::SessionRuntime& runtime,
-              const lv::session::SessionEngines& engines, Results& results) {
-  const std::map<std::string, std::string> hypotheses = {
-      {"raw", raw.transcribe(clip.audio)},
-      {"transcribe", via_transcribe_command(clip, dir)},
-      {"http", via_http_route(router, clip)},
-      {"realtime", via_realtime_session(runtime, engines, clip)},
-  };
-  for (const auto& path : kPaths) {
+struct Paths {
+  std::vector<std::string> names;
+  RawPocketsphinx* raw;
+  const lv::server::Router* router;
+  lv::session::SessionRuntime* runtime;
+  const lv::session::SessionEngines* engines;
+  const lv::stt::SttEngine* stream_engine;
+};
+
+void run_clip(const Clip& clip, const std::filesystem::path& dir, const Paths& paths, Results& results) {
+  std::map<std::string, std::string> hypotheses;
+  for (const auto& path : paths.names) {
+    if (path == "raw") {
+      hypotheses[path] = paths.raw->transcribe(clip.audio);
+    } else if (path == "transcribe") {
+      hypotheses[path] = via_transcribe_command(clip, dir);
+    } else if (path == "stream") {
+      hypotheses[path] = via_utterance_decoder(*paths.stream_engine, clip);
+    } else if (path == "http") {
+      hypotheses[path] = via_http_route(*paths.router, clip);
+    } else {
+      hypotheses[path] = via_realtime_session(*paths.runtime, *paths.engines, clip);
+    }
     add_result(results, clip, path, hypotheses.at(path));
   }
   std::cerr << clip.name << " | ref: " << clip.reference << "\n";
-  for (const auto& path : kPaths) {
+  for (const auto& path : paths.names) {
     std::cerr << "    " << path << ": " << lv::stt::trim(hypotheses.at(path)) << " ("
               << lv::stt::word_errors(clip.reference, hypotheses.at(path)).errors() << ")\n";
   }
@@ -330,21 +371,34 @@ void export_clips(const std::vector<Clip>& clips, const std::filesystem::path& d
 
 }  // namespace
 
-// Usage: bench_stt_parity [SET] [--export DIR]
-//   SET: testdata, flite or espeak-ng (all of them by default); --export writes the clips instead of measuring.
+// Usage: bench_stt_parity [SET] [--paths raw,transcribe,stream,http,realtime] [--export DIR]
+//   SET: testdata, flite or espeak-ng (all of them by default); --paths picks the columns (all by default);
+//   --export writes the clips instead of measuring.
 int main(int argc, char** argv) {
   try {
     std::string only_set;
     std::filesystem::path export_dir;
+    std::vector<std::string> names = kAllPaths;
     for (int i = 1; i < argc; ++i) {
       const std::string arg = argv[i];
       if (arg == "--export" && i + 1 < argc) {
         export_dir = argv[++i];
+      } else if (arg == "--paths" && i + 1 < argc) {
+        names.clear();
+        std::istringstream list(argv[++i]);
+        for (std::string name; std::getline(list, name, ',');) {
+          if (std::find(kAllPaths.begin(), kAllPaths.end(), name) == kAllPaths.end()) {
+            std::cerr << "bench_stt_parity: unknown path '" << name << "'\n";
+            return 2;
+          }
+          names.push_back(name);
+        }
       } else if (!arg.empty() && arg.front() != '-') {
         only_set = arg;
       } else {
-        std::cerr << "usage: bench_stt_parity [testdata|flite|espeak-ng] [--export DIR]\n";
-        return 2;
+        std::cerr << "usage: bench_stt_parity [testdata|flite|espeak-ng] [--paths raw,transcribe,stream,http,realtime]"
+                     " [--export DIR]\n";
+        return arg == "--help" ? 0 : 2;
       }
     }
     WorkDir dir;
@@ -363,11 +417,13 @@ int main(int argc, char** argv) {
     engines.vad = default_vad();
     engines.stt = load_engine();
     engines.stt_name = "pocketsphinx:en-us";
+    const auto stream_engine = load_engine();
+    const Paths paths{names, &raw, &router, &runtime, &engines, stream_engine.get()};
     Results results;
     for (const auto& clip : clips) {
-      run_clip(clip, dir.path(), raw, router, runtime, engines, results);
+      run_clip(clip, dir.path(), paths, results);
     }
-    print_table(results);
+    print_table(results, names);
     std::cout << to_json(results).dump(2) << "\n";
     return 0;
   } catch (const std::exception& e) {

@@ -22,6 +22,8 @@ struct PocketsphinxSettings {
   // ... and its search restarts with the mean of everything so far whenever the utterance has grown to this many
   // times the audio the current mean was measured on (> 1).
   double stream_restart_growth = 2.0;
+  // ... until the mean was measured on this much audio: a longer utterance keeps searching on from there.
+  double stream_seed_max_s = 4.0;
 };
 
 // Uses PocketSphinx 5.x (ps_config_*), not bookworm's 0.8: the 5.x API is the maintained one, it has a

@@ -18,7 +18,8 @@ PocketsphinxUtteranceDecoder::PocketsphinxUtteranceDecoder(std::shared_ptr<Pocke
       options_(std::move(options)),
       segment_pause_s_(settings.segment_pause_s),
       seed_samples_(static_cast<std::size_t>(std::max(0.0, settings.stream_seed_s) * kSttSampleRateHz)),
-      restart_growth_(std::max(1.1, settings.stream_restart_growth)) {
+      restart_growth_(std::max(1.1, settings.stream_restart_growth)),
+      max_seed_samples_(static_cast<std::size_t>(std::max(0.0, settings.stream_seed_max_s) * kSttSampleRateHz)) {
   pcm_.reserve(seed_samples_);
 }
 
@@ -77,8 +78,9 @@ void PocketsphinxUtteranceDecoder::feed(std::span<const float> samples, std::sto
   const auto pcm = audio::float_to_pcm16(samples);  // NaN becomes 0, out-of-range samples clip
   pcm_.insert(pcm_.end(), pcm.begin(), pcm.end());
   const bool first = !searching_ && pcm_.size() >= seed_samples_ && !pcm_.empty();
-  const bool grown = searching_ && static_cast<double>(pcm_.size()) >=
-                                       restart_growth_ * static_cast<double>(std::max<std::size_t>(seeded_samples_, 1));
+  const bool grown = searching_ && seeded_samples_ < max_seed_samples_ &&
+                     static_cast<double>(pcm_.size()) >=
+                         restart_growth_ * static_cast<double>(std::max<std::size_t>(seeded_samples_, 1));
   if (first || grown) {
     start_search(stop);
   } else if (searching_) {

@@ -18,8 +18,10 @@ namespace lv::stt {
 // speech-to-text"). So the search is restarted as the utterance grows: the first `stream_seed_s` are held back,
 // then searched from a front end seeded with their mean (measured by the engine's search-less probe), and each
 // time the utterance has grown to `stream_restart_growth` times the audio the current seed was measured on, the search
-// starts over from the beginning with the mean of everything so far. The catch-up runs during speech; at
-// finish() the seed covers at least 1/`stream_restart_growth` of the utterance and only the search's end is left. An
+// starts over from the beginning with the mean of everything so far, until a mean was measured on
+// `stream_seed_max_s` (each restart searches the audio again: this bounds the extra CPU). The catch-up runs
+// during speech; at finish() the seed covers at least 1/`stream_restart_growth` of an utterance up to twice
+// that long, and only the search's end is left. An
 // utterance shorter than the first seed is decoded at finish() exactly as transcribe() decodes it. After
 // finish() or a Cancelled the decoder is spent.
 class PocketsphinxUtteranceDecoder final : public UtteranceDecoder {
@@ -48,6 +50,7 @@ class PocketsphinxUtteranceDecoder final : public UtteranceDecoder {
   double segment_pause_s_;
   std::size_t seed_samples_;
   double restart_growth_;
+  std::size_t max_seed_samples_;
   std::vector<std::int16_t> pcm_;   // the whole utterance: a restart searches it again
   std::size_t seeded_samples_ = 0;  // the audio the current search's mean was measured on
   double decode_ms_ = 0.0;          // time spent in feed() and finish()
