@@ -4,11 +4,11 @@
 
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 
 #include "api/realtime_codec.h"
+#include "session/session_connection.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/version.h"
@@ -18,22 +18,13 @@ namespace {
 
 using nlohmann::json;
 
-// What the session's event sink needs; shared with the sink, which may outlive the handler by the time it
-// takes the session to close.
+// The connection's output in the wire format; shared with the session's sinks, which may outlive the handler
+// by the time it takes the session to close.
 class Outbox {
  public:
   explicit Outbox(server::WebSocketChannelPtr channel) : channel_(std::move(channel)) {}
 
-  void set_options(const session::SessionOptions& options) {
-    const std::lock_guard lock(mutex_);
-    options_ = options;
-  }
-
   void send(const session::SessionEvent& event) {
-    if (const auto* started = std::get_if<session::SessionStarted>(&event)) {
-      send_session(*started);
-      return;
-    }
     if (auto encoded = realtime::encode_event(event)) {
       if (encoded->binary) {
         channel_->send_binary(std::move(encoded->payload));
@@ -43,19 +34,12 @@ class Outbox {
     }
   }
 
-  // session.updated after a change, with the engines as the session reported them.
-  void send_updated() {
-    const std::lock_guard lock(mutex_);
-    channel_->send_text(json{{"type", "session.updated"}, {"session", realtime::session_json(view_, options_)}}.dump());
-  }
-
-  // The first event of every connection: with no session yet (engines loading) it says so.
-  void greet_without_session(const std::string& id, const std::string& reason) {
-    const std::lock_guard lock(mutex_);
-    view_.id = id;
-    view_.degraded = {reason};
-    channel_->send_text(json{{"type", "session.created"}, {"session", realtime::session_json(view_, options_)}}.dump());
-    greeted_ = true;
+  // session.created (the greeting) or session.updated.
+  void announce(const session::SessionAnnouncement& announcement) {
+    const realtime::SessionView view{announcement.id, announcement.engines, announcement.degraded};
+    channel_->send_text(json{{"type", announcement.first ? "session.created" : "session.updated"},
+                             {"session", realtime::session_json(view, announcement.options)}}
+                            .dump());
   }
 
   void send_error(std::string_view code, std::string_view message, std::string_view fix = {},
@@ -66,31 +50,33 @@ class Outbox {
   const server::WebSocketChannelPtr& channel() const { return channel_; }
 
  private:
-  void send_session(const session::SessionStarted& started) {
-    const std::lock_guard lock(mutex_);
-    view_.id = started.session_id;
-    view_.engines = started.engines;
-    view_.degraded = started.degraded;
-    const char* type = greeted_ ? "session.updated" : "session.created";
-    greeted_ = true;
-    channel_->send_text(json{{"type", type}, {"session", realtime::session_json(view_, options_)}}.dump());
-  }
-
   server::WebSocketChannelPtr channel_;
-  std::mutex mutex_;
-  session::SessionOptions options_;
-  realtime::SessionView view_;
-  bool greeted_ = false;
 };
+
+// The sinks of a connection's session, writing to `outbox` while it lives.
+session::ConnectionSinks sinks_to(const std::shared_ptr<Outbox>& outbox) {
+  const std::weak_ptr<Outbox> weak = outbox;
+  return {[weak](const session::SessionAnnouncement& announcement) {
+            if (const auto box = weak.lock()) {
+              box->announce(announcement);
+            }
+          },
+          [weak](const session::SessionEvent& event) {
+            if (const auto box = weak.lock()) {
+              box->send(event);
+            }
+          }};
+}
 
 class RealtimeHandler final : public server::WebSocketHandler {
  public:
   RealtimeHandler(server::WebSocketChannelPtr channel, RealtimeContext context, bool protocol_ok)
       : outbox_(std::make_shared<Outbox>(std::move(channel))),
         context_(std::move(context)),
-        protocol_ok_(protocol_ok) {}
+        protocol_ok_(protocol_ok),
+        connection_(context_.make_session, outbox_->channel()->connection_id(), sinks_to(outbox_)) {}
 
-  ~RealtimeHandler() override { close_session(); }
+  ~RealtimeHandler() override { connection_.close(); }
   RealtimeHandler(const RealtimeHandler&) = delete;
   RealtimeHandler& operator=(const RealtimeHandler&) = delete;
 
@@ -105,11 +91,7 @@ class RealtimeHandler final : public server::WebSocketHandler {
     if (context_.broadcast) {
       context_.broadcast->add(outbox_->channel());
     }
-    if (!ensure_session()) {
-      outbox_->greet_without_session(outbox_->channel()->connection_id(),
-                                     context_.make_session ? "engines are still loading; try again in a moment"
-                                                           : "voice sessions are not available in this program");
-    }
+    (void)connection_.open();
   }
 
   void on_text(std::string_view message) override {
@@ -161,7 +143,7 @@ class RealtimeHandler final : public server::WebSocketHandler {
     }
   }
 
-  void on_close() override { close_session(); }
+  void on_close() override { connection_.close(); }
 
  private:
   void dispatch(const std::string& type, const json& event, const json& event_id) {
@@ -171,10 +153,7 @@ class RealtimeHandler final : public server::WebSocketHandler {
       if (session == event.end()) {
         throw realtime::WireError("invalid_value", "'session' is missing");
       }
-      session_->update(realtime::parse_session_update(*session, options_));
-      options_ = session_->options();
-      outbox_->set_options(options_);
-      outbox_->send_updated();
+      connection_.update(realtime::parse_session_update(*session, connection_.options()));
     } else if (type == "input_audio_buffer.append") {
       const auto audio = event.find("audio");
       if (audio == event.end() || !audio->is_string()) {
@@ -182,77 +161,46 @@ class RealtimeHandler final : public server::WebSocketHandler {
       }
       push_audio(realtime::decode_base64_pcm16(audio->get<std::string>()));
     } else if (type == "input_audio_buffer.commit") {
-      require_session();
-      session_->commit_input();
+      require_session().commit_input();
     } else if (type == "conversation.item.create") {
-      require_session();
-      session_->push_text(realtime::parse_user_text(event));
+      require_session().push_text(realtime::parse_user_text(event));
     } else if (type == "response.cancel") {
-      require_session();
-      session_->interrupt();
+      require_session().interrupt();
     } else if (type == "output_audio.playout") {
-      require_session();
+      auto& voice = require_session();
       const auto turn = event.find("turn_id");
       const auto seq = event.find("seq");
       if (turn == event.end() || !turn->is_number_unsigned() || seq == event.end() || !seq->is_number_unsigned()) {
         throw realtime::WireError("invalid_value", "'turn_id' and 'seq' must be non-negative integers");
       }
-      session_->report_playout(turn->get<session::TurnId>(), seq->get<std::uint32_t>());
+      voice.report_playout(turn->get<session::TurnId>(), seq->get<std::uint32_t>());
     } else {
       outbox_->send_error("unknown_event", "unknown event type '" + type + "'; see docs/protocol.md", {}, event_id);
     }
   }
 
   void push_audio(const std::vector<std::int16_t>& samples) {
-    require_session();
-    const auto max_samples =
-        static_cast<std::size_t>(options_.input_sample_rate_hz) * realtime::kMaxInputFrameMs / 1000;
+    auto& voice = require_session();
+    const int rate_hz = connection_.options().input_sample_rate_hz;
+    const auto max_samples = static_cast<std::size_t>(rate_hz) * realtime::kMaxInputFrameMs / 1000;
     if (samples.size() > max_samples) {
       throw realtime::WireError("audio_frame_too_large",
                                 "an audio frame holds at most " + std::to_string(realtime::kMaxInputFrameMs) + " ms (" +
-                                    std::to_string(max_samples) + " samples at " +
-                                    std::to_string(options_.input_sample_rate_hz) + " Hz); got " +
-                                    std::to_string(samples.size()) + " samples. Send 20 ms frames");
+                                    std::to_string(max_samples) + " samples at " + std::to_string(rate_hz) +
+                                    " Hz); got " + std::to_string(samples.size()) + " samples. Send 20 ms frames");
     }
-    session_->push_audio(samples);  // on overflow the session reports input_overflow itself
+    voice.push_audio(samples);  // on overflow the session reports input_overflow itself
   }
 
-  void require_session() {
-    if (!ensure_session()) {
-      throw realtime::WireError(
-          "session_not_ready", context_.make_session ? "the engines are still loading; retry when GET /ready says ready"
-                                                     : "voice sessions are not available in this program");
+  session::VoiceSession& require_session() {
+    auto* voice = connection_.session();
+    if (voice == nullptr) {
+      throw realtime::WireError("session_not_ready",
+                                connection_.offers_sessions()
+                                    ? "the engines are still loading; retry when GET /ready says ready"
+                                    : "voice sessions are not available in this program");
     }
-  }
-
-  // Creates and starts the session once the engines are there.
-  bool ensure_session() {
-    if (session_) {
-      return true;
-    }
-    if (!context_.make_session) {
-      return false;
-    }
-    std::weak_ptr<Outbox> outbox = outbox_;
-    session_ = context_.make_session(outbox_->channel()->connection_id(), [outbox](const session::SessionEvent& event) {
-      if (const auto box = outbox.lock()) {
-        box->send(event);
-      }
-    });
-    if (!session_) {
-      return false;
-    }
-    options_ = session_->options();
-    outbox_->set_options(options_);
-    session_->start();
-    return true;
-  }
-
-  void close_session() {
-    if (session_) {
-      session_->close();
-      session_.reset();
-    }
+    return *voice;
   }
 
   // Counts messages per second; returns false (and closes) when the client floods.
@@ -273,8 +221,7 @@ class RealtimeHandler final : public server::WebSocketHandler {
   std::shared_ptr<Outbox> outbox_;
   RealtimeContext context_;
   bool protocol_ok_ = true;
-  session::VoiceSessionPtr session_;
-  session::SessionOptions options_;
+  session::SessionConnection connection_;  // after outbox_ and context_, which it is built from
   bool have_seq_ = false;
   std::uint32_t last_seq_ = 0;
   std::chrono::steady_clock::time_point window_start_ = std::chrono::steady_clock::now();

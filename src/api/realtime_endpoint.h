@@ -1,4 +1,5 @@
-// The /v1/realtime WebSocket endpoint: maps the wire protocol (docs/protocol.md) onto a voice session.
+// The /v1/realtime WebSocket endpoint: the wire protocol (docs/protocol.md) of a transport-agnostic
+// session::SessionConnection.
 #pragma once
 
 #include <functional>
@@ -7,7 +8,7 @@
 
 #include "api/realtime_broadcast.h"
 #include "server/router.h"
-#include "session/voice_session.h"
+#include "session/session_factory.h"
 
 namespace lv::api {
 
@@ -15,12 +16,8 @@ struct RealtimeLimits {
   int max_messages_per_second = 400;  // 20 ms audio frames are 50/s; far beyond that is flooding
 };
 
-// Creates the voice session of a new connection (not started yet); returns nullptr while the engines are
-// still loading. Called on an I/O thread: it must only build objects, never load models.
-using SessionFactory = std::function<session::VoiceSessionPtr(const std::string& session_id, session::EventSink sink)>;
-
 struct RealtimeContext {
-  SessionFactory make_session;  // empty: the endpoint only validates events (no engines in this program)
+  session::SessionFactory make_session;  // empty: the endpoint only validates events (no engines in this program)
   RealtimeLimits limits;
   std::shared_ptr<RealtimeBroadcast> broadcast;  // optional: every connection joins it when it opens
 };

@@ -63,7 +63,7 @@ std::vector<TurnSummary> summarize(const ConversationResult& result) {
 int run_converse(const EngineSet& engines, const config::Config& config, const ConverseFlags& flags,
                  std::ostream& out) {
   const auto input = audio::read_wav(flags.input);
-  auto options = session_options(config);
+  auto options = config::to_session_options(config.session);
   if (!flags.system_prompt.empty()) {
     options.system_prompt = flags.system_prompt;
   }

@@ -141,7 +141,9 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
   api::add_system_routes(router, api::SystemRoutesContext{std::chrono::steady_clock::now(), board, metrics});
   api::add_realtime_endpoint(
       router, api::RealtimeContext{
-                  make_session_factory({loaded, board, runtime, history, session_options(config)}), {}, broadcast});
+                  make_session_factory({loaded, board, runtime, history, config::to_session_options(config.session)}),
+                  {},
+                  broadcast});
   if (history) {
     api::add_history_routes(router, history);
   }

@@ -9,37 +9,17 @@
 
 namespace lv::app {
 
-session::SessionOptions session_options(const config::Config &config) {
-  session::SessionOptions options;
-  options.turn_taking.min_speech_ms = config.session.min_speech_ms;
-  options.turn_taking.end_of_turn_silence_ms =
-      config.session.end_of_turn_silence_ms;
-  options.turn_taking.min_interruption_ms = config.session.min_interruption_ms;
-  options.turn_taking.false_interruption_timeout_ms =
-      config.session.false_interruption_timeout_ms;
-  options.playback_lead_ms = config.session.playback_lead_ms;
-  options.chat.max_tokens = config.session.max_reply_tokens;
-  if (!config.session.system_prompt.empty()) {
-    options.system_prompt = config.session.system_prompt;
-  }
-  return options;
-}
-
-std::vector<session::EngineNote>
-engine_notes(const engine::EngineStatusBoard &board) {
+std::vector<session::EngineNote> engine_notes(const engine::EngineStatusBoard& board) {
   std::vector<session::EngineNote> notes;
-  for (const auto &status : board.snapshot()) {
-    notes.push_back(
-        {std::string(engine::kind_name(status.kind)), status.url,
-         std::string(engine::state_name(status.state)), status.detail,
-         std::string(engine::kind_label(status.kind)), status.summary});
+  for (const auto& status : board.snapshot()) {
+    notes.push_back({std::string(engine::kind_name(status.kind)), status.url,
+                     std::string(engine::state_name(status.state)), status.detail,
+                     std::string(engine::kind_label(status.kind)), status.summary});
   }
   return notes;
 }
 
-session::SessionEngines
-session_engines(const EngineSet &loaded,
-                const engine::EngineStatusBoard *board) {
+session::SessionEngines session_engines(const EngineSet& loaded, const engine::EngineStatusBoard* board) {
   session::SessionEngines engines;
   engines.vad = loaded.vad;
   engines.stt = loaded.stt;
@@ -49,10 +29,8 @@ session_engines(const EngineSet &loaded,
   engines.stt_name = loaded.stt_url;
   engines.llm_name = loaded.llm_url;
   engines.tts_name = loaded.tts_url;
-  // Once downloaded, the recommended model is used without any setting
-  // (with_installed_profile_engines).
-  engines.llm_install_command = "localvoice models pull --profile " +
-                                std::string(kRecommendedProfile) +
+  // Once downloaded, the recommended model is used without any setting (with_installed_profile_engines).
+  engines.llm_install_command = "localvoice models pull --profile " + std::string(kRecommendedProfile) +
                                 " (or the Download button in the web UI)";
   if (board != nullptr) {
     engines.status = engine_notes(*board);
@@ -60,26 +38,20 @@ session_engines(const EngineSet &loaded,
   return engines;
 }
 
-EngineSet load_engine_set(const config::Config &config,
-                          const EngineSetup &setup) {
+EngineSet load_engine_set(const config::Config& config, const EngineSetup& setup) {
   if (config.engines.stt.empty()) {
-    throw Error("no speech recognizer is configured",
-                "set engines.stt (--stt " + config::EnginesConfig{}.stt + ")");
+    throw Error("no speech recognizer is configured", "set engines.stt (--stt " + config::EnginesConfig{}.stt + ")");
   }
-  // The server's loading policy, without routes: fallbacks as registered, what
-  // fails is left out (logged).
+  // The server's loading policy, without routes: fallbacks as registered, what fails is left out (logged).
   engine::EngineStatusBoard board;
   LoadedEngines loaded;
-  load_engines({&config, &setup, &board, nullptr, &loaded},
-               configured_engines(config));
+  load_engines({&config, &setup, &board, nullptr, &loaded}, configured_engines(config));
   EngineSet set = loaded.snapshot();
   if (!set.stt) {
-    // A session cannot start without hearing the user: the one engine whose
-    // failure stops `converse`.
-    for (const auto &status : board.snapshot()) {
+    // A session cannot start without hearing the user: the one engine whose failure stops `converse`.
+    for (const auto& status : board.snapshot()) {
       if (status.kind == engine::EngineKind::stt) {
-        throw Error("the speech recognizer " + status.url +
-                        " could not load: " + status.detail,
+        throw Error("the speech recognizer " + status.url + " could not load: " + status.detail,
                     "fix engines.stt (--stt); `localvoice doctor` checks it");
       }
     }
@@ -90,32 +62,25 @@ EngineSet load_engine_set(const config::Config &config,
     if (knowledge->chunk_count() > 0) {
       set.context = make_context_provider(config, knowledge);
     }
-  } catch (const Error &e) {
+  } catch (const Error& e) {
     log::warn("knowledge base unavailable; answering without it",
-              {{"kb_dir", config.paths.kb_dir.string()},
-               {"detail", e.full_message()}});
+              {{"kb_dir", config.paths.kb_dir.string()}, {"detail", e.full_message()}});
   }
   return set;
 }
 
-api::SessionFactory make_session_factory(SessionFactoryDeps deps) {
-  return [deps = std::move(deps)](
-             const std::string &session_id,
-             session::EventSink sink) -> session::VoiceSessionPtr {
-    if (deps.board && !deps.board->loaded()) {
-      return nullptr;
-    }
-    auto loaded = deps.engines->snapshot();
-    if (!loaded.vad || !loaded.stt) {
-      log::warn("voice session refused: no speech recognizer loaded",
-                {{"session_id", session_id},
-                 {"fix", "check `localvoice doctor` and engines.stt"}});
-      return nullptr;
-    }
-    return session::create_voice_session(
-        *deps.runtime, session_engines(loaded, deps.board.get()), deps.defaults,
-        std::move(sink), deps.history, session_id);
+session::SessionFactory make_session_factory(SessionFactoryDeps deps) {
+  session::SessionSource source;
+  if (deps.board) {
+    source.ready = [board = deps.board] { return board->loaded(); };
+  }
+  source.engines = [loaded = deps.engines, board = deps.board] {
+    return session_engines(loaded->snapshot(), board.get());
   };
+  source.runtime = std::move(deps.runtime);
+  source.history = std::move(deps.history);
+  source.defaults = std::move(deps.defaults);
+  return session::make_session_factory(std::move(source));
 }
 
-} // namespace lv::app
+}  // namespace lv::app

@@ -195,4 +195,18 @@ std::map<std::string, std::string> process_environment() {
   return env;
 }
 
+session::SessionOptions to_session_options(const SessionConfig& settings) {
+  session::SessionOptions options;
+  options.turn_taking.min_speech_ms = settings.min_speech_ms;
+  options.turn_taking.end_of_turn_silence_ms = settings.end_of_turn_silence_ms;
+  options.turn_taking.min_interruption_ms = settings.min_interruption_ms;
+  options.turn_taking.false_interruption_timeout_ms = settings.false_interruption_timeout_ms;
+  options.playback_lead_ms = settings.playback_lead_ms;
+  options.chat.max_tokens = settings.max_reply_tokens;
+  if (!settings.system_prompt.empty()) {
+    options.system_prompt = settings.system_prompt;
+  }
+  return options;
+}
+
 }  // namespace lv::config

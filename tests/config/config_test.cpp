@@ -151,5 +151,36 @@ TEST(ConfigEnvironmentTest, ReadsOnlyLocalVoiceXdgAndHome) {
   EXPECT_EQ(env.count("HOME"), home != nullptr ? 1U : 0U);
 }
 
+TEST(SessionSettingsTest, DefaultsAreTheSessionsOwn) {
+  const session::SessionOptions defaults;
+  const auto converted = to_session_options(SessionConfig{});
+  EXPECT_EQ(converted.turn_taking.min_speech_ms, defaults.turn_taking.min_speech_ms);
+  EXPECT_EQ(converted.turn_taking.end_of_turn_silence_ms, defaults.turn_taking.end_of_turn_silence_ms);
+  EXPECT_EQ(converted.turn_taking.min_interruption_ms, defaults.turn_taking.min_interruption_ms);
+  EXPECT_EQ(converted.turn_taking.false_interruption_timeout_ms, defaults.turn_taking.false_interruption_timeout_ms);
+  EXPECT_EQ(converted.playback_lead_ms, defaults.playback_lead_ms);
+  EXPECT_EQ(converted.system_prompt, defaults.system_prompt);  // empty: the built-in prompt
+  EXPECT_EQ(converted.chat.max_tokens, 300);                   // the server's cap on a spoken reply
+}
+
+TEST(SessionSettingsTest, EachKeyReachesItsSessionOption) {
+  SessionConfig settings;
+  settings.min_speech_ms = 111;
+  settings.end_of_turn_silence_ms = 222;
+  settings.min_interruption_ms = 333;
+  settings.false_interruption_timeout_ms = 444;
+  settings.playback_lead_ms = 555;
+  settings.system_prompt = "Be terse.";
+  settings.max_reply_tokens = 66;
+  const auto options = to_session_options(settings);
+  EXPECT_EQ(options.turn_taking.min_speech_ms, 111);
+  EXPECT_EQ(options.turn_taking.end_of_turn_silence_ms, 222);
+  EXPECT_EQ(options.turn_taking.min_interruption_ms, 333);
+  EXPECT_EQ(options.turn_taking.false_interruption_timeout_ms, 444);
+  EXPECT_EQ(options.playback_lead_ms, 555);
+  EXPECT_EQ(options.system_prompt, "Be terse.");
+  EXPECT_EQ(options.chat.max_tokens, 66);
+}
+
 }  // namespace
 }  // namespace lv::config
