@@ -5,8 +5,10 @@
 #include <utility>
 
 #include "session/session_core.h"
+#include "session/stream_slots.h"
 #include "session/task_pool.h"
 #include "stt/stt_engine.h"
+#include "stt/utterance_decoder.h"
 #include "util/log.h"
 
 namespace lv::session {
@@ -15,6 +17,25 @@ namespace {
 
 // Paused turns are also ended on the wall clock, a little after the silence should have been heard.
 constexpr int kStalledInputSlackMs = 150;
+
+// A streaming decoder while one of the runtime's slots is free, else one that decodes the turn when it ends.
+TurnTranscriber::Opened open_decoder(const stt::SttEnginePtr& stt, StreamSlots& slots) {
+  TurnTranscriber::Opened opened;
+  if (stt->capabilities().streaming) {
+    if (slots.try_take()) {
+      opened.hold = std::shared_ptr<void>(nullptr, [stt, &slots](void*) { slots.give_back(); });
+      opened.decoder = stt->open_utterance();
+      return opened;
+    }
+  } else {
+    opened.decoder = stt->open_utterance();
+    opened.hold = stt;
+    return opened;
+  }
+  opened.decoder = std::make_unique<stt::BufferedUtteranceDecoder>(*stt, stt::TranscribeOptions{});
+  opened.hold = stt;
+  return opened;
+}
 
 }  // namespace
 
@@ -142,7 +163,8 @@ void SessionCore::begin_user_turn(double audio_ms, UserTurnEvent how) {
   if (engines_.stt) {
     std::weak_ptr<SessionCore> weak = weak_from_this();
     user_->transcriber = std::make_shared<TurnTranscriber>(
-        [stt = engines_.stt] { return stt->open_utterance(); }, session_stop_.get_token(),
+        [stt = engines_.stt, slots = &runtime_.stt_stream_slots()] { return open_decoder(stt, *slots); },
+        session_stop_.get_token(),
         [weak](std::function<void()> job, bool urgent) {
           if (auto self = weak.lock()) {
             self->submit(

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "session/stream_slots.h"
 #include "session/task_pool.h"
 #include "session/timer_queue.h"
 #include "util/error.h"
@@ -17,6 +18,7 @@ struct SessionRuntime::Impl {
   TaskPoolPtr llm_pool;
   TaskPoolPtr context_pool;
   TaskPoolPtr stt_pool;
+  std::unique_ptr<StreamSlots> stt_stream_slots;
   std::unique_ptr<TimerQueue> timers;
 };
 
@@ -44,6 +46,7 @@ SessionRuntime::SessionRuntime(RuntimeOptions options, std::shared_ptr<metrics::
   impl_->llm_pool = std::make_unique<TaskPool>("llm", options.llm_threads);
   impl_->context_pool = std::make_unique<TaskPool>("context", options.context_threads);
   impl_->stt_pool = std::make_unique<TaskPool>("stt", options.stt_threads);
+  impl_->stt_stream_slots = std::make_unique<StreamSlots>(options.stt_threads);
   impl_->timers = std::make_unique<TimerQueue>();
 }
 
@@ -66,6 +69,7 @@ SessionRuntime::~SessionRuntime() {
 metrics::Registry* SessionRuntime::metrics() const { return impl_->metrics.get(); }
 TaskPool& SessionRuntime::session_pool() const { return *impl_->session_pool; }
 TaskPool& SessionRuntime::stt_pool() const { return *impl_->stt_pool; }
+StreamSlots& SessionRuntime::stt_stream_slots() const { return *impl_->stt_stream_slots; }
 TaskPool& SessionRuntime::llm_pool() const { return *impl_->llm_pool; }
 TaskPool& SessionRuntime::tts_pool() const { return *impl_->tts_pool; }
 TaskPool& SessionRuntime::context_pool() const { return *impl_->context_pool; }

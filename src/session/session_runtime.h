@@ -7,6 +7,7 @@
 
 namespace lv::session {
 
+class StreamSlots;
 class TaskPool;
 class TimerQueue;
 
@@ -35,6 +36,8 @@ class SessionRuntime {
   TaskPool& tts_pool() const;
   TaskPool& context_pool() const;
   TimerQueue& timers() const;
+  // Streaming STT decoders open at once across sessions (as many as stt threads).
+  StreamSlots& stt_stream_slots() const;
 
  private:
   struct Impl;

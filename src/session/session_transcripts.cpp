@@ -23,29 +23,35 @@ constexpr double kFastSttRealTimeFactor = 0.5;
 }  // namespace
 
 void SessionCore::maybe_start_partial(bool force) {
-  if (!user_ || user_->ended() || user_->partial_in_flight || !user_->transcriber || !detector_ ||
-      !detector_->in_speech()) {
+  if (!user_ || user_->ended() || user_->partial_in_flight || !user_->transcriber || !detector_) {
     return;
   }
-  // Partials are a luxury (only when decoding is fast and no other session waits for the recognizer; this
-  // turn's own audio on its way to the decoder does not count), except while they decide a barge-in.
-  const std::size_t queued = runtime_.stt_pool().queued();
-  const std::size_t own = user_->transcriber->idle() ? 0 : 1;
-  const std::size_t others_queued = queued > own ? queued - own : 0;
-  if (!force && !user_->interrupting() && (!stt_fast_ || others_queued > 0)) {
-    return;
-  }
-  const double now_ms = detector_->stream_ms();
-  if (!force && now_ms - user_->last_partial_ms < kPartialEveryMs) {
-    return;
+  // While words decide a barge-in, the decoder is asked again as soon as it has heard more (a streaming decoder
+  // says nothing until it has heard enough to start): the agent is paused meanwhile.
+  const bool deciding = force || user_->interrupting();
+  if (deciding) {
+    if (!detector_->in_turn() || user_->fed_samples <= user_->partial_fed_samples) {
+      return;
+    }
+  } else {
+    // Otherwise partials are a luxury: one per ~600 ms of speech, only when decoding is fast and no other
+    // session waits for the recognizer (this turn's own audio on its way to the decoder does not count).
+    const std::size_t queued = runtime_.stt_pool().queued();
+    const std::size_t own = user_->transcriber->idle() ? 0 : 1;
+    const std::size_t others_queued = queued > own ? queued - own : 0;
+    if (!detector_->in_speech() || !stt_fast_ || others_queued > 0 ||
+        detector_->stream_ms() - user_->last_partial_ms < kPartialEveryMs) {
+      return;
+    }
   }
   if (user_->fed_samples < kMinPartialSamples) {
     return;
   }
-  user_->last_partial_ms = now_ms;
+  user_->last_partial_ms = detector_->stream_ms();
+  user_->partial_fed_samples = user_->fed_samples;
   user_->partial_in_flight = true;
   // A user (or the agent, paused) waits for the words of a barge-in.
-  user_->transcriber->partial(deliver_stt(SttKind::partial), user_->interrupting());
+  user_->transcriber->partial(deliver_stt(SttKind::partial), deciding);
 }
 
 void SessionCore::start_early_transcript() {

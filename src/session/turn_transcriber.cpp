@@ -23,7 +23,9 @@ void TurnTranscriber::open_decoder() {
   }
   opened_ = true;
   try {
-    decoder_ = open_();
+    Opened opened = open_();
+    hold_ = std::move(opened.hold);
+    decoder_ = std::move(opened.decoder);
     // The fallback decoder keeps the audio and transcribes it when asked; streaming ones have heard it already.
     decodes_on_request_ = dynamic_cast<const stt::BufferedUtteranceDecoder*>(decoder_.get()) != nullptr;
   } catch (const Error& e) {
@@ -44,8 +46,10 @@ void TurnTranscriber::feed(std::vector<float> samples) {
         if (!decoder_ || !feed_error_.empty()) {
           return;
         }
+        const auto started = util::SteadyClock::now();
         try {
           decoder_->feed(samples, stop_.token());
+          fed_ms_since_asked_ += static_cast<double>(samples.size()) * 1000.0 / stt::kSttSampleRateHz;
         } catch (const stt::Cancelled&) {
           // The turn is over; its later requests report the cancellation.
         } catch (const Error& e) {
@@ -53,6 +57,7 @@ void TurnTranscriber::feed(std::vector<float> samples) {
         } catch (const std::exception& e) {
           feed_error_ = e.what();
         }
+        feed_took_ms_ += util::ms_since(started);
       },
       false);
 }
@@ -84,8 +89,14 @@ void TurnTranscriber::hypothesis(const Done& done, const StopLinkPtr& stop) {
     return;
   }
   const std::stop_token token = stop ? stop->token() : stop_.token();
-  const double audio_ms = decoder_ ? decoder_->fed_s() * 1000.0 : 0.0;
-  done(call([&] { return std::string(util::trim(decoder_->partial(token))); }, audio_ms));
+  // How fast the engine decodes: a batch decoder decodes everything fed now, a streaming one decoded the new
+  // audio as it was fed.
+  const double audio_ms = decodes_on_request_ ? (decoder_ ? decoder_->fed_s() * 1000.0 : 0.0) : fed_ms_since_asked_;
+  Result result = call([&] { return std::string(util::trim(decoder_->partial(token))); }, audio_ms);
+  result.took_ms += feed_took_ms_;
+  fed_ms_since_asked_ = 0;
+  feed_took_ms_ = 0;
+  done(std::move(result));
 }
 
 void TurnTranscriber::partial(Done done, bool urgent, const StopLinkPtr& stop) {
@@ -121,6 +132,7 @@ void TurnTranscriber::finish(Done done) {
         const double audio_ms = decoder_ ? decoder_->fed_s() * 1000.0 : 0.0;
         Result result = call([&] { return util::trim(decoder_->finish(stop_.token()).text); }, audio_ms);
         decoder_.reset();  // spent
+        hold_.reset();
         done(std::move(result));
       },
       true);

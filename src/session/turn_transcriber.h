@@ -20,8 +20,8 @@ class TurnTranscriber : public std::enable_shared_from_this<TurnTranscriber> {
   struct Result {
     std::string text;       // trimmed
     std::string error;      // empty on success; "cancelled" when stopped
-    double audio_ms = 0;    // audio decoded for this result
-    double took_ms = 0;     // time the call took
+    double audio_ms = 0;    // audio decoded for this result (for a hypothesis: since the last one)
+    double took_ms = 0;     // time decoding it took
     bool declined = false;  // early(): the decoder decodes as it is fed, so finish() is the quick way
   };
   // Receives a result on the stt pool thread that produced it.
@@ -29,8 +29,13 @@ class TurnTranscriber : public std::enable_shared_from_this<TurnTranscriber> {
   // Runs a job on the stt pool; `urgent` work (someone waits for it) goes ahead of speculative work.
   using Submit = std::function<void(std::function<void()> job, bool urgent)>;
 
-  // Opens the turn's decoder (on the stt pool, in the first job: engines may load state for it).
-  using Open = std::function<std::unique_ptr<stt::UtteranceDecoder>()>;
+  // The turn's decoder and what must live as long as it does (the engine, a slot it holds).
+  struct Opened {
+    std::unique_ptr<stt::UtteranceDecoder> decoder;
+    std::shared_ptr<void> hold;
+  };
+  // Opens the turn's decoder (on the stt pool, in the first job: engines may make state for it).
+  using Open = std::function<Opened()>;
 
   TurnTranscriber(Open open, const std::stop_token& session_stop, Submit submit);
 
@@ -64,9 +69,12 @@ class TurnTranscriber : public std::enable_shared_from_this<TurnTranscriber> {
   // Touched only by the job running (jobs never overlap).
   Open open_;
   bool opened_ = false;
+  std::shared_ptr<void> hold_;  // before decoder_: released after it
   std::unique_ptr<stt::UtteranceDecoder> decoder_;
   bool decodes_on_request_ = false;
   std::string feed_error_;
+  double fed_ms_since_asked_ = 0;  // audio fed since the last hypothesis, and the time feeding it took
+  double feed_took_ms_ = 0;
   StopLink stop_;
   Submit submit_;
 

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -70,8 +71,10 @@ class UserTurn {
   std::shared_ptr<TurnTranscriber> transcriber;
   std::size_t fed_samples = 0;  // turn audio handed to the transcriber so far
 
-  // Partial transcripts: at most one in flight, one per ~600 ms of speech.
+  // Partial transcripts: at most one in flight, one per ~600 ms of speech (while a barge-in is decided, one per
+  // stretch of new audio).
   double last_partial_ms = -1e9;
+  std::size_t partial_fed_samples = 0;  // audio the last partial was asked for
   bool partial_in_flight = false;
   std::string partial_text;
 
