@@ -14,19 +14,26 @@ enum class Push { open, close, lock, unlock };
 
 std::string_view name(Door door) {
   switch (door) {
-    case Door::closed: return "closed";
-    case Door::open: return "open";
-    case Door::locked: return "locked";
+    case Door::closed:
+      return "closed";
+    case Door::open:
+      return "open";
+    case Door::locked:
+      return "locked";
   }
   return "?";
 }
 
 std::string_view name(Push push) {
   switch (push) {
-    case Push::open: return "open";
-    case Push::close: return "close";
-    case Push::lock: return "lock";
-    case Push::unlock: return "unlock";
+    case Push::open:
+      return "open";
+    case Push::close:
+      return "close";
+    case Push::lock:
+      return "lock";
+    case Push::unlock:
+      return "unlock";
   }
   return "?";
 }
