@@ -27,7 +27,7 @@ void TurnTranscriber::open_decoder() {
     hold_ = std::move(opened.hold);
     decoder_ = std::move(opened.decoder);
     // The fallback decoder keeps the audio and transcribes it when asked; streaming ones have heard it already.
-    decodes_on_request_ = dynamic_cast<const stt::BufferedUtteranceDecoder*>(decoder_.get()) != nullptr;
+    decodes_on_request_ = decoder_ && !decoder_->decodes_while_fed();
   } catch (const Error& e) {
     feed_error_ = e.full_message();
   } catch (const std::exception& e) {

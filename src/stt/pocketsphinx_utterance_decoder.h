@@ -36,6 +36,7 @@ class PocketsphinxUtteranceDecoder final : public UtteranceDecoder {
   std::string partial(std::stop_token stop = {}) override;
   Transcript finish(std::stop_token stop = {}) override;
   double fed_s() const override;
+  bool decodes_while_fed() const override { return true; }
 
  private:
   void require_open(const char* call) const;

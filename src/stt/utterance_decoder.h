@@ -26,6 +26,9 @@ class UtteranceDecoder {
   virtual Transcript finish(std::stop_token stop = {}) = 0;
   // Seconds of audio fed so far.
   virtual double fed_s() const = 0;
+  // Whether feed() decodes the audio as it arrives (so finish() has little left to do); false for decoders that
+  // keep the audio and decode it when asked.
+  virtual bool decodes_while_fed() const { return false; }
 };
 
 // The fallback for engines without a streaming decoder: keeps the audio and runs transcribe() on it.

@@ -51,6 +51,7 @@ WhisperStt* WhisperUtteranceTest::engine_ = nullptr;
 TEST_F(WhisperUtteranceTest, StreamedInPiecesFinishGivesTheWordsOfTranscribe) {
   const auto audio = recording();
   auto decoder = engine_->open_utterance();
+  EXPECT_FALSE(decoder->decodes_while_fed());  // it decodes when asked: the session asks at the speech end
   const auto result = test::stream_utterance(*decoder, audio);
   const auto batch = engine_->transcribe(audio);
   EXPECT_FALSE(batch.text.empty());
