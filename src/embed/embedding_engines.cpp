@@ -88,12 +88,7 @@ void register_embedding_engines(engine::EngineRegistry<EmbeddingEngine>& registr
                 .params = {"threads", "ctx", "batch", "pooling"},
                 .claims = [](std::string_view word) { return word.ends_with(".gguf"); }},
                [resolver = std::move(resolver)](const engine::EngineUrl& url) {
-                 // The catalog names its models "llama:NAME".
-                 const ModelResolver named =
-                     resolver
-                         ? ModelResolver([&](const std::string& name) { return resolver(url.scheme + ":" + name); })
-                         : ModelResolver();
-                 return create_llama_embedding_engine(url, named);
+                 return create_llama_embedding_engine(url, engine::catalog_resolver(resolver, url));
                });
   registry.add({.scheme = "openai",
                 .family = engine::EngineFamily::remote,

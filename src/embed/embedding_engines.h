@@ -6,13 +6,14 @@
 #include <string>
 
 #include "embed/embedding_engine.h"
+#include "engine/engine_catalog.h"
 #include "engine/engine_registry.h"
 #include "engine/engine_url.h"
 
 namespace lv::embed {
 
 // Turns a catalog name ("all-minilm-l6-v2") into a model file path; throws lv::Error when unknown.
-using ModelResolver = std::function<std::filesystem::path(const std::string& name)>;
+using ModelResolver = engine::ModelResolver;
 
 // llama:/path/model.gguf?threads=2&ctx=512&batch=512&pooling=mean|cls|last  (or llama:all-minilm-l6-v2)
 EmbeddingEnginePtr create_llama_embedding_engine(const engine::EngineUrl& url, const ModelResolver& resolver = {});

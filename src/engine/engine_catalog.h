@@ -2,6 +2,7 @@
 // "did you mean" suggestions, the model catalog and engine loading read.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -70,5 +71,17 @@ class EngineCatalog {
 
 // The guess of `schemes` (in order) for a bare word: the scheme named so, else the first that claims it.
 std::string guess_scheme(const std::vector<SchemeInfo>& schemes, std::string_view word);
+
+// Finds a model file by name (a path or a catalog name); empty when not resolved.
+using ModelResolver = std::function<std::filesystem::path(const std::string& name)>;
+
+// The catalog names its models "SCHEME:NAME": a resolver for `url`'s engine that prefixes the scheme, or an empty
+// one when `resolver` is empty.
+inline ModelResolver catalog_resolver(const ModelResolver& resolver, const EngineUrl& url) {
+  if (!resolver) {
+    return {};
+  }
+  return [resolver, scheme = url.scheme](const std::string& name) { return resolver(scheme + ":" + name); };
+}
 
 }  // namespace lv::engine

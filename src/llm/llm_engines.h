@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "engine/engine_catalog.h"
 #include "engine/engine_registry.h"
 #include "engine/engine_url.h"
 #include "llm/llm_engine.h"
@@ -12,7 +13,7 @@
 namespace lv::llm {
 
 // Turns a catalog name ("qwen2.5-0.5b-instruct") into a model file path; throws lv::Error when unknown.
-using ModelResolver = std::function<std::filesystem::path(const std::string& name)>;
+using ModelResolver = engine::ModelResolver;
 
 // llama:/path/model.gguf?threads=4&ctx=4096&template=chatml&batch=512&temperature=0.8
 LlmEnginePtr create_llama_engine(const engine::EngineUrl& url, const ModelResolver& resolver = {});
