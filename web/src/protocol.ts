@@ -50,6 +50,8 @@ export interface Citation {
 export interface TurnMetrics {
   end_of_turn_silence_ms?: number;
   stt_ms?: number;
+  // The part of stt_ms left after the end-of-turn silence: what the user waits for the transcript.
+  stt_wait_ms?: number;
   retrieval_ms?: number;
   llm_first_token_ms?: number;
   first_sentence_ms?: number;
