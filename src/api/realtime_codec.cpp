@@ -3,6 +3,8 @@
 #include <array>
 #include <type_traits>
 
+#include "util/text.h"
+
 namespace lv::api::realtime {
 namespace {
 
@@ -291,7 +293,7 @@ std::string parse_user_text(const json& event) {
     }
     text += (text.empty() ? "" : " ") + part["text"].get<std::string>();
   }
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+  if (util::is_blank(text)) {
     throw WireError("invalid_value", "'item.content' has no text");
   }
   return text;

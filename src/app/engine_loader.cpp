@@ -7,15 +7,12 @@
 #include "api/embedding_routes.h"
 #include "api/speech_routes.h"
 #include "api/transcription_routes.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
 
 namespace lv::app {
 namespace {
-
-std::int64_t ms_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-}
 
 // "; using energy: instead" after why the requested engine could not be created, or empty when it was.
 template <typename Created>
@@ -131,7 +128,7 @@ engine::EngineStatus load_engine(const EngineLoaderDeps& deps, engine::EngineKin
     try {
       const auto fallback = create_and_mount(deps, kind, deps.setup->catalog().parse(url, kind));
       if (fallback.empty()) {
-        status.detail += "; loaded in " + std::to_string(ms_since(started)) + " ms";
+        status.detail += "; loaded in " + std::to_string(static_cast<std::int64_t>(util::ms_since(started))) + " ms";
       } else {
         status.state = engine::EngineState::degraded;
         status.detail = fallback;

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "util/error.h"
+#include "util/text.h"
 
 namespace lv::engine {
 namespace {
@@ -28,22 +29,13 @@ bool is_control(char c) {
   const auto byte = static_cast<unsigned char>(c);
   return byte < 0x20 || byte == 0x7f;
 }
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), to_lower);
-  return out;
-}
 
 bool starts_with_nocase(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && lower(text.substr(0, prefix.size())) == prefix;
+  return text.size() >= prefix.size() && util::ascii_lower(text.substr(0, prefix.size())) == prefix;
 }
 
 bool is_secret_param(std::string_view name) {
-  const std::string name_lower = lower(name);
+  const std::string name_lower = util::ascii_lower(name);
   return std::find(kSecretParams.begin(), kSecretParams.end(), name_lower) != kSecretParams.end();
 }
 
@@ -313,8 +305,7 @@ std::string EngineUrl::redacted() const {
 }
 
 EngineUrl parse_engine_url(std::string_view text, const SchemeGuess& guess) {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  text = util::trim(text);
   if (text.empty()) {
     throw Error("engine URL is empty", std::string(kFormHint));
   }
@@ -343,7 +334,7 @@ EngineUrl parse_engine_url(std::string_view text, const SchemeGuess& guess) {
     throw Error("engine URL " + shown(text) + " has no engine kind before ':'", std::string(kFormHint));
   }
   if (!is_lower_alpha(scheme.front()) || !std::all_of(scheme.begin(), scheme.end(), is_scheme_char)) {
-    const std::string scheme_lower = lower(scheme);
+    const std::string scheme_lower = util::ascii_lower(scheme);
     const bool only_case =
         is_lower_alpha(scheme_lower.front()) && std::all_of(scheme_lower.begin(), scheme_lower.end(), is_scheme_char);
     if (only_case) {

@@ -1,4 +1,5 @@
 #include "session/turn_detector.h"
+#include "util/clock.h"
 
 #include <algorithm>
 #include <utility>
@@ -15,10 +16,6 @@ constexpr std::int64_t kPreRollSamples = vad::kVadSampleRateHz * 3 / 2;
 constexpr double kOnsetPreRollMs = 250;
 // How long input must have stopped arriving before a paused turn is ended on the wall clock alone.
 constexpr double kStalledInputMs = 100;
-
-double ms_since(TurnDetector::Clock::time_point from, TurnDetector::Clock::time_point to) {
-  return std::chrono::duration<double, std::milli>(to - from).count();
-}
 
 }  // namespace
 
@@ -155,8 +152,8 @@ std::vector<TurnSignal> TurnDetector::check_stalled_input(Clock::time_point now)
   if (phase_ != Phase::paused) {
     return out;
   }
-  const double waited_ms = ms_since(speech_end_wall_, now);
-  if (waited_ms >= options_.end_of_turn_silence_ms && ms_since(last_arrival_, now) >= kStalledInputMs) {
+  const double waited_ms = util::ms_between(speech_end_wall_, now);
+  if (waited_ms >= options_.end_of_turn_silence_ms && util::ms_between(last_arrival_, now) >= kStalledInputMs) {
     out.push_back(end_turn(speech_end_ms_, speech_end_wall_, waited_ms));
   }
   return out;

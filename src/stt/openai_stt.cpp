@@ -7,15 +7,12 @@
 
 #include "audio/wav.h"
 #include "net/http_client.h"
+#include "util/clock.h"
 #include "util/error.h"
 
 namespace lv::stt {
 
 namespace {
-
-double ms_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-}
 
 std::string random_boundary() {
   std::random_device seed;
@@ -135,14 +132,14 @@ Transcript OpenAiStt::transcribe(const audio::AudioBuffer& audio, const Transcri
   request.total_timeout_ms = settings_.timeout_ms;
   request.idle_timeout_ms = settings_.timeout_ms;
   request.cancelled = [&stop] { return stop.stop_requested(); };
-  const double preprocess_ms = ms_since(start);
+  const double preprocess_ms = util::ms_since(start);
 
   const auto inference_start = std::chrono::steady_clock::now();
   const net::HttpClientResponse response = net::http_request(request);
   if (response.cancelled || stop.stop_requested()) {
     throw Cancelled();
   }
-  const double inference_ms = ms_since(inference_start);
+  const double inference_ms = util::ms_since(inference_start);
   if (response.status != 200) {
     throw Error("STT server " + endpoint_ + " answered HTTP " + std::to_string(response.status) + ": " +
                     server_message(response.body),
@@ -185,7 +182,7 @@ Transcript OpenAiStt::transcribe(const audio::AudioBuffer& audio, const Transcri
   result.timings.audio_s = audio_s;
   result.timings.preprocess_ms = preprocess_ms;
   result.timings.inference_ms = inference_ms;
-  result.timings.total_ms = ms_since(start);
+  result.timings.total_ms = util::ms_since(start);
   return result;
 }
 

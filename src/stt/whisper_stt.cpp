@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "stt/whisper_utterance_decoder.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -24,10 +25,6 @@ namespace {
 constexpr std::uint32_t kGgmlMagic = 0x67676d6c;  // "ggml", little-endian
 constexpr int kAudioCtxPerSecond = 50;            // encoder positions per second of audio (1500 per 30 s)
 constexpr int kMaxAudioCtx = 1500;
-
-double ms_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-}
 
 // whisper.cpp and ggml log every load step to stderr; their lines go to the program's log at debug level.
 void forward_whisper_log(ggml_log_level level, const char* text, void* /*user_data*/) {
@@ -267,7 +264,7 @@ WhisperStt::WhisperStt(WhisperSettings settings) : model_(std::make_shared<Model
   log::info("stt model loaded", {{"engine", "whisper"},
                                  {"path", settings_.model_path.string()},
                                  {"multilingual", whisper_is_multilingual(model_->context.get()) != 0},
-                                 {"load_ms", ms_since(start)}});
+                                 {"load_ms", util::ms_since(start)}});
 }
 
 WhisperStt::~WhisperStt() = default;
@@ -295,10 +292,10 @@ Transcript WhisperStt::transcribe(const audio::AudioBuffer& audio, const Transcr
                                   std::stop_token stop) const {
   const auto start = std::chrono::steady_clock::now();
   const auto samples = to_engine_audio(audio);
-  const double preprocess_ms = ms_since(start);
+  const double preprocess_ms = util::ms_since(start);
   Transcript result = transcribe_samples(samples, options, stop);
   result.timings.preprocess_ms = preprocess_ms;
-  result.timings.total_ms = ms_since(start);
+  result.timings.total_ms = util::ms_since(start);
   return result;
 }
 
@@ -405,7 +402,7 @@ Transcript WhisperStt::decode(std::span<const float> samples, const TranscribeOp
   model_->release(std::move(state));
   result.text = join_segments(result.segments);
   result.timings.audio_s = audio_s;
-  result.timings.inference_ms = ms_since(start);
+  result.timings.inference_ms = util::ms_since(start);
   result.timings.total_ms = result.timings.inference_ms;
   if (whole) {
     model_->record_cost(audio_s, result.timings.inference_ms);

@@ -76,9 +76,25 @@ Subprocess::Subprocess(std::vector<std::string> argv, const std::map<std::string
   }
   fcntl(out_fd_, F_SETFL, O_NONBLOCK);
   fcntl(err_fd_, F_SETFL, O_NONBLOCK);
+  pump_ = std::jthread([this](const std::stop_token& stop) {
+    while (!stop.stop_requested()) {
+      {
+        const std::lock_guard lock(mutex_);
+        drain(false);
+      }
+      pollfd fds[2] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}};
+      if (poll(fds, 2, 20) > 0 && ((fds[0].revents | fds[1].revents) & (POLLHUP | POLLERR)) != 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));  // closed pipes stay readable
+      }
+    }
+  });
 }
 
 Subprocess::~Subprocess() {
+  pump_.request_stop();
+  if (pump_.joinable()) {
+    pump_.join();
+  }
   if (!exit_code_) {
     ::kill(pid_, SIGKILL);
     int status = 0;
@@ -125,6 +141,7 @@ void Subprocess::drain(bool block_until_eof) {
 std::optional<std::string> Subprocess::wait_for_log_line(const std::function<bool(const std::string&)>& predicate,
                                                          std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::unique_lock lock(mutex_);
   for (;;) {
     drain(false);
     for (;;) {
@@ -141,8 +158,10 @@ std::optional<std::string> Subprocess::wait_for_log_line(const std::function<boo
     if (std::chrono::steady_clock::now() >= deadline) {
       return std::nullopt;
     }
+    lock.unlock();
     pollfd fds[1] = {{err_fd_, POLLIN, 0}};
     poll(fds, 1, 20);
+    lock.lock();
     int status = 0;
     if (!exit_code_ && waitpid(pid_, &status, WNOHANG) == pid_) {
       exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -162,6 +181,7 @@ void Subprocess::signal(int signal_number) {
 
 std::optional<int> Subprocess::wait(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::unique_lock lock(mutex_);
   while (!exit_code_) {
     drain(false);
     int status = 0;
@@ -172,18 +192,22 @@ std::optional<int> Subprocess::wait(std::chrono::milliseconds timeout) {
     if (std::chrono::steady_clock::now() >= deadline) {
       return std::nullopt;
     }
+    lock.unlock();
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    lock.lock();
   }
   drain(true);
   return exit_code_;
 }
 
 std::string Subprocess::stdout_text() {
+  const std::lock_guard lock(mutex_);
   drain(false);
   return out_;
 }
 
 std::string Subprocess::stderr_text() {
+  const std::lock_guard lock(mutex_);
   drain(false);
   return err_;
 }

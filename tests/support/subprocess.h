@@ -6,8 +6,10 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace lv::test {
@@ -43,6 +45,9 @@ class Subprocess {
   std::string err_;
   std::size_t err_consumed_ = 0;  // stderr already returned by wait_for_log_line
   std::optional<int> exit_code_;
+  // Reads both pipes while the test does other things, so a chatty program never blocks on a full pipe.
+  std::mutex mutex_;  // out_, err_ and the reads that fill them
+  std::jthread pump_;
 };
 
 // Runs to completion (bounded by `timeout`) and returns {exit code, stdout, stderr}.
