@@ -31,6 +31,7 @@
 #include "server/router.h"
 #include "session/session_runtime.h"
 #include "session/voice_session.h"
+#include "stt/channel_estimate.h"
 #include "stt/register_stt.h"
 #include "stt/utterance_decoder.h"
 #include "stt/wer.h"
@@ -41,7 +42,7 @@ namespace {
 using lv::bench::Clip;
 using nlohmann::json;
 
-const std::vector<std::string> kAllPaths = {"raw", "transcribe", "stream", "http", "realtime"};
+const std::vector<std::string> kAllPaths = {"raw", "transcribe", "stream-cold", "stream", "http", "realtime"};
 
 struct ConfigFree {
   void operator()(ps_config_t* config) const { ps_config_free(config); }
@@ -102,10 +103,14 @@ std::string via_transcribe_command(const Clip& clip, const std::filesystem::path
   return out.str();
 }
 
-// An utterance decoder fed 20 ms pieces with a partial polled every 600 ms, as the voice session feeds it.
-std::string via_utterance_decoder(const lv::stt::SttEngine& engine, const Clip& clip) {
+// An utterance decoder fed 20 ms pieces with a partial polled every 600 ms, as the voice session feeds it;
+// `channel` carries what the speaker's earlier clips showed, as a session carries it from turn to turn.
+std::string via_utterance_decoder(const lv::stt::SttEngine& engine, const Clip& clip,
+                                  std::shared_ptr<lv::stt::ChannelEstimate> channel) {
   const auto samples = lv::audio::to_mono(clip.audio, lv::stt::kSttSampleRateHz).samples;
-  auto decoder = engine.open_utterance();
+  lv::stt::TranscribeOptions options;
+  options.channel = std::move(channel);
+  auto decoder = engine.open_utterance(options);
   const std::span<const float> all(samples);
   for (std::size_t offset = 0; offset < all.size(); offset += 320) {
     decoder->feed(all.subspan(offset, std::min<std::size_t>(320, all.size() - offset)));
@@ -235,7 +240,8 @@ std::string format_cell(const Tally& tally) {
 void print_table(const Results& results, const std::vector<std::string>& names) {
   const std::map<std::string, std::string> titles = {{"raw", "raw engine"},
                                                      {"transcribe", "localvoice transcribe"},
-                                                     {"stream", "utterance decoder (20 ms pieces)"},
+                                                     {"stream-cold", "utterance decoder, each clip alone"},
+                                                     {"stream", "utterance decoder, speaker's channel kept"},
                                                      {"http", "POST /v1/audio/transcriptions"},
                                                      {"realtime", "realtime session (48 kHz)"}};
   std::cerr << "\n| set | clips";
@@ -328,7 +334,11 @@ struct Paths {
   lv::session::SessionRuntime* runtime;
   const lv::session::SessionEngines* engines;
   const lv::stt::SttEngine* stream_engine;
+  // One channel per speaker ("flite:slt", "testdata:librivox"), kept across that speaker's clips.
+  std::map<std::string, std::shared_ptr<lv::stt::ChannelEstimate>>* channels;
 };
+
+std::string speaker_of(const Clip& clip) { return clip.name.substr(0, clip.name.find('/')); }
 
 void run_clip(const Clip& clip, const std::filesystem::path& dir, const Paths& paths, Results& results) {
   std::map<std::string, std::string> hypotheses;
@@ -337,8 +347,14 @@ void run_clip(const Clip& clip, const std::filesystem::path& dir, const Paths& p
       hypotheses[path] = paths.raw->transcribe(clip.audio);
     } else if (path == "transcribe") {
       hypotheses[path] = via_transcribe_command(clip, dir);
+    } else if (path == "stream-cold") {
+      hypotheses[path] = via_utterance_decoder(*paths.stream_engine, clip, nullptr);
     } else if (path == "stream") {
-      hypotheses[path] = via_utterance_decoder(*paths.stream_engine, clip);
+      auto& channel = (*paths.channels)[speaker_of(clip)];
+      if (!channel) {
+        channel = std::make_shared<lv::stt::ChannelEstimate>();
+      }
+      hypotheses[path] = via_utterance_decoder(*paths.stream_engine, clip, channel);
     } else if (path == "http") {
       hypotheses[path] = via_http_route(*paths.router, clip);
     } else {
@@ -371,7 +387,7 @@ void export_clips(const std::vector<Clip>& clips, const std::filesystem::path& d
 
 }  // namespace
 
-// Usage: bench_stt_parity [SET] [--paths raw,transcribe,stream,http,realtime] [--export DIR]
+// Usage: bench_stt_parity [SET] [--paths raw,transcribe,stream-cold,stream,http,realtime] [--export DIR]
 //   SET: testdata, flite or espeak-ng (all of them by default); --paths picks the columns (all by default);
 //   --export writes the clips instead of measuring.
 int main(int argc, char** argv) {
@@ -396,7 +412,8 @@ int main(int argc, char** argv) {
       } else if (!arg.empty() && arg.front() != '-') {
         only_set = arg;
       } else {
-        std::cerr << "usage: bench_stt_parity [testdata|flite|espeak-ng] [--paths raw,transcribe,stream,http,realtime]"
+        std::cerr << "usage: bench_stt_parity [testdata|flite|espeak-ng] [--paths "
+                     "raw,transcribe,stream-cold,stream,http,realtime]"
                      " [--export DIR]\n";
         return arg == "--help" ? 0 : 2;
       }
@@ -418,7 +435,8 @@ int main(int argc, char** argv) {
     engines.stt = load_engine();
     engines.stt_name = "pocketsphinx:en-us";
     const auto stream_engine = load_engine();
-    const Paths paths{names, &raw, &router, &runtime, &engines, stream_engine.get()};
+    std::map<std::string, std::shared_ptr<lv::stt::ChannelEstimate>> channels;
+    const Paths paths{names, &raw, &router, &runtime, &engines, stream_engine.get(), &channels};
     Results results;
     for (const auto& clip : clips) {
       run_clip(clip, dir.path(), paths, results);

@@ -23,6 +23,7 @@
 #include "session/user_turn.h"
 #include "session/voice_session.h"
 #include "session/work_tracker.h"
+#include "stt/channel_estimate.h"
 
 namespace lv::session {
 
@@ -119,6 +120,8 @@ class SessionCore final : public VoiceSession, private ReplyHost, public std::en
 
   SessionRuntime& runtime_;
   SessionEngines engines_;
+  // What the user's earlier turns taught the recognizer about their microphone and voice.
+  std::shared_ptr<stt::ChannelEstimate> speaker_channel_ = std::make_shared<stt::ChannelEstimate>();
   EventSink sink_;
   history::HistoryRecorderPtr history_;
   std::string id_;

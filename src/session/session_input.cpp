@@ -19,20 +19,23 @@ namespace {
 constexpr int kStalledInputSlackMs = 150;
 
 // A streaming decoder while one of the runtime's slots is free, else one that decodes the turn when it ends.
-TurnTranscriber::Opened open_decoder(const stt::SttEnginePtr& stt, StreamSlots& slots) {
+TurnTranscriber::Opened open_decoder(const stt::SttEnginePtr& stt, StreamSlots& slots,
+                                     const std::shared_ptr<stt::ChannelEstimate>& channel) {
+  stt::TranscribeOptions options;
+  options.channel = channel;
   TurnTranscriber::Opened opened;
   if (stt->capabilities().streaming) {
     if (slots.try_take()) {
       opened.hold = std::shared_ptr<void>(nullptr, [stt, &slots](void*) { slots.give_back(); });
-      opened.decoder = stt->open_utterance();
+      opened.decoder = stt->open_utterance(options);
       return opened;
     }
   } else {
-    opened.decoder = stt->open_utterance();
+    opened.decoder = stt->open_utterance(options);
     opened.hold = stt;
     return opened;
   }
-  opened.decoder = std::make_unique<stt::BufferedUtteranceDecoder>(*stt, stt::TranscribeOptions{});
+  opened.decoder = std::make_unique<stt::BufferedUtteranceDecoder>(*stt, options);
   opened.hold = stt;
   return opened;
 }
@@ -163,7 +166,9 @@ void SessionCore::begin_user_turn(double audio_ms, UserTurnEvent how) {
   if (engines_.stt) {
     std::weak_ptr<SessionCore> weak = weak_from_this();
     user_->transcriber = std::make_shared<TurnTranscriber>(
-        [stt = engines_.stt, slots = &runtime_.stt_stream_slots()] { return open_decoder(stt, *slots); },
+        [stt = engines_.stt, slots = &runtime_.stt_stream_slots(), channel = speaker_channel_] {
+          return open_decoder(stt, *slots, channel);
+        },
         session_stop_.get_token(),
         [weak](std::function<void()> job, bool urgent) {
           if (auto self = weak.lock()) {

@@ -1,6 +1,9 @@
 #include "stt/pocketsphinx_model.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <string_view>
 
 #include "util/error.h"
@@ -60,6 +63,36 @@ std::vector<Segment> collect_segments(ps_decoder_t* ps, double segment_pause_s) 
   return segments;
 }
 
+std::vector<double> parse_mean(const char* text) {
+  std::vector<double> mean;
+  if (text == nullptr) {
+    return mean;
+  }
+  std::string_view rest(text);
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    const std::string item(rest.substr(0, comma));
+    char* end = nullptr;
+    const double value = std::strtod(item.c_str(), &end);
+    if (end == item.c_str() || !std::isfinite(value)) {
+      return {};  // "nan" for digital silence, or something unexpected: no mean
+    }
+    mean.push_back(value);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+  }
+  return mean;
+}
+
+std::string format_mean(const std::vector<double>& mean) {
+  std::string text;
+  char item[32];
+  for (const double value : mean) {
+    std::snprintf(item, sizeof item, "%.4f", value);
+    text += (text.empty() ? "" : ",") + std::string(item);
+  }
+  return text;
+}
+
 std::string hypothesis_text(ps_decoder_t* ps) {
   const char* hyp = ps_get_hyp(ps, nullptr);
   std::string text;
@@ -112,14 +145,17 @@ void PocketsphinxStt::Model::create_probe() {
   }
 }
 
-std::string PocketsphinxStt::Model::utterance_mean(std::span<const std::int16_t> pcm) {
+std::vector<double> PocketsphinxStt::Model::utterance_mean(std::span<const std::int16_t> pcm) {
   const std::lock_guard lock(probe_mutex);
   ps_decoder_t* ps = probe.get();
   if (ps_reinit_feat(ps, nullptr) < 0 || ps_start_utt(ps) < 0) {  // a fresh noise tracker, as for decoding
     throw Error("PocketSphinx could not start an utterance", "restart the program");
   }
   const bool processed = ps_process_raw(ps, pcm.data(), pcm.size(), 1, 1) >= 0;
-  std::string mean = processed ? ps_get_cmn(ps, 0) : "";
+  std::vector<double> mean;
+  if (processed) {
+    mean = pocketsphinx::parse_mean(ps_get_cmn(ps, 0));
+  }
   ps_end_utt(ps);  // searches the one-word grammar over frames that carry no score: cheap, result unused
   if (!processed) {
     throw Error("PocketSphinx failed to decode the audio", "check that the input is speech audio");
@@ -127,19 +163,19 @@ std::string PocketsphinxStt::Model::utterance_mean(std::span<const std::int16_t>
   return mean;
 }
 
-void PocketsphinxStt::Model::seed_front_end(ps_decoder_t* ps, std::span<const std::int16_t> pcm) {
+std::vector<double> PocketsphinxStt::Model::seed_front_end(ps_decoder_t* ps, std::span<const std::int16_t> pcm,
+                                                           const ChannelEstimate* channel) {
   // A fresh front end each time: its noise tracker would otherwise carry the last utterance's noise floor.
   if (ps_reinit_feat(ps, nullptr) < 0) {
     throw Error("PocketSphinx could not reset its front end", "restart the program");
   }
-  if (pcm.empty()) {
-    return;
+  std::vector<double> own = pcm.empty() ? std::vector<double>{} : utterance_mean(pcm);
+  const double own_s = static_cast<double>(pcm.size()) / kSttSampleRateHz;
+  const std::vector<double> seed = channel != nullptr ? channel->blend(own, own_s) : own;
+  if (!seed.empty()) {
+    ps_set_cmn(ps, pocketsphinx::format_mean(seed).c_str());
   }
-  // Digital silence has no mean (the probe reports NaN): the front end's default stays.
-  const std::string mean = utterance_mean(pcm);
-  if (mean.find("nan") == std::string::npos) {
-    ps_set_cmn(ps, mean.c_str());
-  }
+  return own;
 }
 
 pocketsphinx::DecoderPtr PocketsphinxStt::Model::acquire() {

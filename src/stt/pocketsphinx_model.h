@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "stt/channel_estimate.h"
 #include "stt/pocketsphinx_stt.h"
 
 namespace lv::stt {
@@ -33,6 +34,11 @@ using DecoderPtr = std::unique_ptr<ps_decoder_t, DecoderDeleter>;
 // Words of the decoder's last utterance, grouped into segments at pauses of `segment_pause_s`.
 std::vector<Segment> collect_segments(ps_decoder_t* ps, double segment_pause_s);
 
+// A cepstral mean as ps_get_cmn() writes it ("41.2,-3.1,...") and as ps_set_cmn() reads it; parse_mean() gives
+// an empty vector for "nan" (digital silence) or text that is not a list of numbers.
+std::vector<double> parse_mean(const char* text);
+std::string format_mean(const std::vector<double>& mean);
+
 // The decoder's running hypothesis as text: fillers dropped, pronunciation variants ("read(2)") stripped.
 std::string hypothesis_text(ps_decoder_t* ps);
 
@@ -52,11 +58,14 @@ struct PocketsphinxStt::Model {
 
   pocketsphinx::DecoderPtr create();
   void create_probe();
-  // The cepstral mean of `pcm` taken as one batch, without searching it for words.
-  std::string utterance_mean(std::span<const std::int16_t> pcm);
-  // Resets the decoder's front end and seeds its mean from `pcm` (digital silence, which has no mean, keeps
-  // the default).
-  void seed_front_end(ps_decoder_t* ps, std::span<const std::int16_t> pcm);
+  // The cepstral mean of `pcm` taken as one batch, without searching it for words; empty for digital silence,
+  // which has no mean.
+  std::vector<double> utterance_mean(std::span<const std::int16_t> pcm);
+  // Resets the decoder's front end and seeds its mean from `pcm`, blended with what `channel` (may be null)
+  // learnt from the speaker's earlier utterances. Returns the mean of `pcm` alone (empty when it has none, and
+  // then the channel's mean, or else the default, is used).
+  std::vector<double> seed_front_end(ps_decoder_t* ps, std::span<const std::int16_t> pcm,
+                                     const ChannelEstimate* channel = nullptr);
   pocketsphinx::DecoderPtr acquire();
   void release(pocketsphinx::DecoderPtr decoder);
 };

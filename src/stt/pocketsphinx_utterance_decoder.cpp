@@ -50,7 +50,7 @@ void PocketsphinxUtteranceDecoder::search(std::span<const std::int16_t> pcm, con
 void PocketsphinxUtteranceDecoder::start_search(const std::stop_token& stop) {
   end_search();
   ps_decoder_t* ps = decoder_.get();
-  model_->seed_front_end(ps, pcm_);
+  own_mean_ = model_->seed_front_end(ps, pcm_, options_.channel.get());
   if (ps_start_utt(ps) < 0) {
     throw Error("PocketSphinx could not start an utterance", "restart the program");
   }
@@ -121,6 +121,10 @@ Transcript PocketsphinxUtteranceDecoder::finish(std::stop_token stop) {
   end_search();
   result.segments = pocketsphinx::collect_segments(decoder_.get(), segment_pause_s_);
   decoder_.give_back();
+  if (options_.channel) {
+    // The mean of the last seed is this utterance's own (up to stream_seed_max_s of it): the next turn starts there.
+    options_.channel->learn(own_mean_, static_cast<double>(seeded_samples_) / kSttSampleRateHz);
+  }
   result.text = join_segments(result.segments);
   if (options_.on_segment) {
     for (const auto& segment : result.segments) {

@@ -21,7 +21,8 @@ namespace lv::stt {
 // starts over from the beginning with the mean of everything so far, until a mean was measured on
 // `stream_seed_max_s` (each restart searches the audio again: this bounds the extra CPU). The catch-up runs
 // during speech; at finish() the seed covers at least 1/`stream_restart_growth` of an utterance up to twice
-// that long, and only the search's end is left. An
+// that long, and only the search's end is left. With a ChannelEstimate in the options each seed is blended with
+// what the speaker's earlier utterances showed, and the utterance's own mean is learnt at finish(). An
 // utterance shorter than the first seed is decoded at finish() exactly as transcribe() decodes it. After
 // finish() or a Cancelled the decoder is spent.
 class PocketsphinxUtteranceDecoder final : public UtteranceDecoder {
@@ -54,6 +55,7 @@ class PocketsphinxUtteranceDecoder final : public UtteranceDecoder {
   std::size_t max_seed_samples_;
   std::vector<std::int16_t> pcm_;   // the whole utterance: a restart searches it again
   std::size_t seeded_samples_ = 0;  // the audio the current search's mean was measured on
+  std::vector<double> own_mean_;    // that audio's own mean (before blending with the speaker's channel)
   double decode_ms_ = 0.0;          // time spent in feed() and finish()
   bool searching_ = false;          // an utterance is open in the decoder
   bool spent_ = false;

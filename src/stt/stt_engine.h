@@ -14,6 +14,7 @@
 
 namespace lv::stt {
 
+class ChannelEstimate;
 class UtteranceDecoder;
 
 // Engines decode 16 kHz mono; transcribe() resamples and downmixes anything else first.
@@ -43,6 +44,9 @@ struct TranscribeOptions {
   // Called with each segment as soon as it is decoded (whisper reports them during a long transcription;
   // other engines once the whole result is in). Runs on the transcribing thread.
   std::function<void(const Segment&)> on_segment;
+  // The speaker's channel, carried from utterance to utterance (a voice session passes the same one for each
+  // turn); null: the utterance is decoded on its own. Engines without per-utterance normalisation ignore it.
+  std::shared_ptr<ChannelEstimate> channel;
 };
 
 // Where a call's time went.

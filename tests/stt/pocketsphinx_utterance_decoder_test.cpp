@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "audio/wav.h"
+#include "stt/channel_estimate.h"
 #include "stt/pocketsphinx_stt.h"
 #include "stt/speech_fixtures.h"
 #include "stt/utterance_feeding.h"
@@ -93,6 +94,34 @@ TEST_F(PocketsphinxUtteranceTest, StreamedInPiecesItIsAsAccurateAsTranscribe) {
   EXPECT_GE(streamed.reference_words, 30U);
   EXPECT_LE(streamed.rate(), whole.rate() + 0.05) << report.str();
   EXPECT_LE(streamed.rate(), 0.35) << report.str();
+}
+
+// A session passes one channel for all its turns: each turn's seed starts from what the speaker's earlier turns
+// showed. On the parity corpus that is 11.3% -> 9.4% WER on flite (docs/benchmarks.md); here it must learn from
+// the first utterance and never cost words against decoding each utterance alone.
+TEST_F(PocketsphinxUtteranceTest, AChannelKeptAcrossUtterancesLearnsTheSpeaker) {
+  auto channel = std::make_shared<ChannelEstimate>();
+  TranscribeOptions with_channel;
+  with_channel.channel = channel;
+  WordErrors alone;
+  WordErrors kept;
+  std::ostringstream report;
+  for (const auto& clip : *clips_) {
+    auto cold = engine_->open_utterance();
+    const auto cold_text = test::stream_utterance(*cold, clip.audio).final.text;
+    auto warm = engine_->open_utterance(with_channel);
+    const auto warm_text = test::stream_utterance(*warm, clip.audio).final.text;
+    EXPECT_GT(channel->weight_s(), 0.0) << "nothing learnt from: " << clip.reference;
+    alone += word_errors(clip.reference, cold_text);
+    kept += word_errors(clip.reference, warm_text);
+    report << clip.reference << "\n  alone: " << cold_text << "\n  kept: " << warm_text << "\n";
+  }
+  EXPECT_LE(kept.rate(), alone.rate() + 0.01) << report.str();
+  // Digital silence has no mean of its own: it starts from the speaker's, and teaches nothing.
+  const double learnt_s = channel->weight_s();
+  auto silent = engine_->open_utterance(with_channel);
+  EXPECT_EQ(test::stream_utterance(*silent, test::silence(2.0)).final.text, "");
+  EXPECT_EQ(channel->weight_s(), learnt_s);
 }
 
 // With a seed window longer than the utterance nothing is searched before finish(), which then decodes it
