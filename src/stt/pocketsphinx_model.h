@@ -50,7 +50,8 @@ void process_pieces(ps_decoder_t* ps, std::span<const std::int16_t> pcm, const s
 
 struct PocketsphinxStt::Model {
   pocketsphinx::ConfigPtr config;
-  std::mutex mutex;
+  std::mutex create_mutex;  // held while a decoder is made from `config`
+  std::mutex mutex;         // guards `idle`
   std::vector<pocketsphinx::DecoderPtr> idle;
   pocketsphinx::ConfigPtr probe_config;
   std::mutex probe_mutex;
