@@ -11,6 +11,7 @@
 #include "stt/openai_stt.h"
 #include "stt/pocketsphinx_stt.h"
 #include "stt/whisper_stt.h"
+#include "stt/wyoming_stt.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -156,6 +157,12 @@ void register_stt_engines(engine::EngineRegistry<SttEngine>& registry, const Stt
                 .example = "openai:http://127.0.0.1:8000/v1?model=whisper-1",
                 .params = {"model", "language", "api_key", "timeout_ms"}},
                [](const engine::EngineUrl& url) { return make_openai(url); });
+  registry.add({.scheme = "wyoming",
+                .family = engine::EngineFamily::remote,
+                .description = "a Wyoming speech-to-text server (wyoming-faster-whisper, Home Assistant add-ons)",
+                .example = "wyoming://127.0.0.1:10300",
+                .params = {"model", "language", "timeout_ms", "connect_timeout_ms"}},
+               [](const engine::EngineUrl& url) { return make_wyoming_stt(url); });
 }
 
 }  // namespace lv::stt

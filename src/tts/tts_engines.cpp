@@ -13,6 +13,7 @@
 #include "tts/flite_engine.h"
 #include "tts/openai_tts_engine.h"
 #include "tts/piper_engine.h"
+#include "tts/wyoming_tts_engine.h"
 #include "util/error.h"
 
 namespace lv::tts {
@@ -107,6 +108,12 @@ void register_tts_engines(engine::EngineRegistry<TtsEngine>& registry, TtsEngine
                  settings.connect_timeout_ms = std::min(settings.connect_timeout_ms, settings.timeout_ms);
                  return std::make_shared<OpenAiTtsEngine>(std::move(settings));
                });
+  registry.add({.scheme = "wyoming",
+                .family = engine::EngineFamily::remote,
+                .description = "a Wyoming text-to-speech server (wyoming-piper, Home Assistant add-ons)",
+                .example = "wyoming://127.0.0.1:10200?voice=en_US-lessac-medium",
+                .params = {"voice", "speaker", "sample_rate", "timeout_ms", "connect_timeout_ms"}},
+               make_wyoming_tts);
 }
 
 }  // namespace lv::tts
