@@ -79,6 +79,8 @@ std::string create_and_mount(const EngineLoaderDeps& deps, engine::EngineKind ki
       });
       return fallback_note(tts);
     }
+    case engine::EngineKind::wake:
+      break;  // wake words load per command or service, not as a configured engine
   }
   return {};
 }

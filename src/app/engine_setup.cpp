@@ -11,6 +11,7 @@
 #include "tts/tts_engines.h"
 #include "util/error.h"
 #include "vad/register_vad.h"
+#include "wake/register_wake.h"
 
 namespace lv::app {
 
@@ -34,6 +35,8 @@ std::string& engine_setting(config::EnginesConfig& engines, engine::EngineKind k
       return engines.llm;
     case engine::EngineKind::embeddings:
       return engines.embeddings;
+    case engine::EngineKind::wake:
+      break;  // wake words are chosen per command or service, not in the engines config
   }
   return engines.vad;
 }
@@ -94,6 +97,7 @@ void EngineSetup::register_engines(const std::filesystem::path& models_dir, cons
   tts::register_tts_engines(tts, {models_dir, resolve});
   llm::register_llm_engines(llm, resolve);
   embed::register_embedding_engines(embeddings, resolve);
+  wake::register_wake_engines(wake, {resolve, models_dir});
 }
 
 std::vector<engine::SchemeInfo> EngineSetup::schemes(engine::EngineKind kind) const { return catalog().of_kind(kind); }
@@ -105,6 +109,7 @@ engine::EngineCatalog EngineSetup::catalog() const {
   tts.describe_into(out);
   llm.describe_into(out);
   embeddings.describe_into(out);
+  wake.describe_into(out);
   return out;
 }
 

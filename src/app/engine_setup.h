@@ -19,6 +19,7 @@
 #include "stt/stt_engine.h"
 #include "tts/tts_engine.h"
 #include "vad/vad_engine.h"
+#include "wake/wake_engine.h"
 
 namespace lv::app {
 
@@ -38,6 +39,7 @@ class EngineSetup {
   engine::EngineRegistry<llm::LlmEngine> llm{engine::EngineKind::llm};
   engine::EngineRegistry<tts::TtsEngine> tts{engine::EngineKind::tts};
   engine::EngineRegistry<embed::EmbeddingEngine> embeddings{engine::EngineKind::embeddings};
+  engine::EngineRegistry<wake::WakeEngine> wake{engine::EngineKind::wake};
 
  private:
   using ModelResolver = std::function<std::filesystem::path(const std::string& catalog_name)>;

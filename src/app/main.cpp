@@ -18,6 +18,7 @@
 #include "app/speak_command.h"
 #include "app/transcribe_command.h"
 #include "app/vad_command.h"
+#include "app/wake_command.h"
 #include "config/config.h"
 #include "models/model_store.h"
 #include "models/progress_printer.h"
@@ -51,6 +52,11 @@ int main(int argc, char** argv) {
                                    const lv::app::EngineSetup engines(cli_config.load());
                                    return engines.vad.load(url).engine;
                                  }});
+  lv::app::add_wake_command(app, {[&cli_config] { return cli_config.load_and_init_logging(); },
+                                  [&cli_config](const std::string& url) {
+                                    const lv::app::EngineSetup engines(cli_config.load());
+                                    return engines.wake.load(url).engine;
+                                  }});
   lv::app::add_speak_command(app, {[&cli_config] { return cli_config.load_and_init_logging(); },
                                    [&cli_config](const std::string& url) {
                                      const lv::app::EngineSetup engines(cli_config.load());

@@ -18,7 +18,7 @@ enum class EngineFamily { embedded, remote };
 
 // How a scheme loads models of the model catalog, whose names are "SCHEME:NAME" ("whisper:base.en").
 struct CatalogUse {
-  std::string role = {};          // the catalog role of those models: "stt", "llm", "tts", "embeddings", "vad"
+  std::string role = {};          // the catalog role of those models: "stt", "llm", "tts", "embeddings", "vad", "wake"
   std::string default_name = {};  // the model an empty spec means ("v5" for silero:); empty: none
 };
 

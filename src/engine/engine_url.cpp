@@ -259,6 +259,8 @@ std::string_view kind_name(EngineKind kind) {
       return "llm";
     case EngineKind::embeddings:
       return "embeddings";
+    case EngineKind::wake:
+      return "wake";
   }
   return "unknown";
 }
@@ -275,6 +277,8 @@ std::string_view kind_label(EngineKind kind) {
       return "Language model";
     case EngineKind::embeddings:
       return "Document search";
+    case EngineKind::wake:
+      return "Wake word";
   }
   return "Engine";
 }

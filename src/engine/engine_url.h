@@ -11,9 +11,9 @@
 namespace lv::engine {
 
 // What an engine does. One interface per kind; several schemes (engine families) per kind.
-enum class EngineKind { vad, stt, tts, llm, embeddings };
+enum class EngineKind { vad, stt, tts, llm, embeddings, wake };
 
-std::string_view kind_name(EngineKind kind);  // "vad", "stt", "tts", "llm", "embeddings"
+std::string_view kind_name(EngineKind kind);  // "vad", "stt", "tts", "llm", "embeddings", "wake"
 // What the kind does, for people: "Voice detection", "Speech recognition", "Spoken replies", ...
 std::string_view kind_label(EngineKind kind);
 

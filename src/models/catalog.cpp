@@ -97,7 +97,8 @@ class Checker {
 
 Role parse_role(const Checker& check, const std::string& where, const std::string& text) {
   static const std::pair<const char*, Role> kRoles[] = {
-      {"vad", Role::vad}, {"stt", Role::stt}, {"tts", Role::tts}, {"llm", Role::llm}, {"embeddings", Role::embeddings}};
+      {"vad", Role::vad},  {"stt", Role::stt}, {"tts", Role::tts}, {"llm", Role::llm}, {"embeddings", Role::embeddings},
+      {"wake", Role::wake}};
   for (const auto& [name, role] : kRoles) {
     if (text == name) {
       return role;
@@ -199,6 +200,8 @@ std::string_view role_name(Role role) {
       return "llm";
     case Role::embeddings:
       return "embeddings";
+    case Role::wake:
+      return "wake";
   }
   return "unknown";
 }

@@ -10,7 +10,7 @@
 
 namespace lv::models {
 
-enum class Role { vad, stt, tts, llm, embeddings };
+enum class Role { vad, stt, tts, llm, embeddings, wake };
 std::string_view role_name(Role role);
 
 // Where one file is downloaded from.
