@@ -14,7 +14,7 @@ namespace lv::config {
 namespace {
 
 // Keep in the order of settings(); docs/configuration.md lists the same keys (a test checks both).
-constexpr std::array<KeyInfo, 31> kKeys = {{
+constexpr std::array<KeyInfo, 36> kKeys = {{
     {"server.host", "LOCALVOICE_SERVER_HOST", "127.0.0.1",
      "Address to listen on: an IPv4 or IPv6 literal or localhost. 0.0.0.0 or :: exposes the server to the "
      "network."},
@@ -73,6 +73,14 @@ constexpr std::array<KeyInfo, 31> kKeys = {{
      "Longest spoken reply in tokens (the model is stopped there), 0 (no limit) to 100000."},
     {"session.system_prompt", "LOCALVOICE_SESSION_SYSTEM_PROMPT", "",
      "Instructions for the language model; empty: the built-in voice-assistant prompt."},
+    {"tools.time_zone", "LOCALVOICE_TOOLS_TIME_ZONE", "",
+     "Time zone of the time, date and reminder tools, e.g. Europe/Paris; empty: the system's."},
+    {"tools.allow", "LOCALVOICE_TOOLS_ALLOW", "",
+     "Tools that run without asking, comma-separated (overrides a tool's own default)."},
+    {"tools.confirm", "LOCALVOICE_TOOLS_CONFIRM", "", "Tools that run only after the user confirms, comma-separated."},
+    {"tools.deny", "LOCALVOICE_TOOLS_DENY", "", "Tools that never run, comma-separated."},
+    {"tools.intents_file", "LOCALVOICE_TOOLS_INTENTS_FILE", "",
+     "Extra intent templates (JSON, the shape of src/tools/intents/en.json), tried after the built-in ones."},
     {"log.level", "LOCALVOICE_LOG_LEVEL", "info", "Log level: trace, debug, info, warn, error, critical or off."},
     {"log.format", "LOCALVOICE_LOG_FORMAT", "auto",
      "Log format: auto (JSON unless stderr is a terminal), json or text."},

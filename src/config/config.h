@@ -86,12 +86,24 @@ struct SessionConfig {
 // The session options these settings give (everything else keeps SessionOptions' defaults).
 session::SessionOptions to_session_options(const SessionConfig& settings);
 
+// Tools the assistant may call: their time zone, per-tool policies and extra intent templates.
+struct ToolsConfig {
+  std::string time_zone;     // empty: the system's
+  std::string allow;         // comma-separated tool names run without asking
+  std::string confirm;       // ... run only after the user confirms
+  std::string deny;          // ... never run
+  std::string intents_file;  // extra intent templates (JSON), after the built-in ones; empty: none
+
+  bool operator==(const ToolsConfig&) const = default;
+};
+
 struct Config {
   ServerConfig server;
   EnginesConfig engines;
   PathsConfig paths;
   KbConfig kb;
   SessionConfig session;
+  ToolsConfig tools;
   LogConfig log;
 
   bool operator==(const Config&) const = default;

@@ -245,7 +245,7 @@ class Loader {
           const auto suggestion = suggest_section(section);
           fail_unknown(section, origin, "unknown section [" + section + "]",
                        suggestion ? "did you mean [" + *suggestion + "]?"
-                                  : "use [server], [engines], [paths], [kb], [session] or [log]");
+                                  : "use [server], [engines], [paths], [kb], [session], [tools] or [log]");
         }
         fail_unknown(section, origin, "unknown key '" + section + "'", unknown_key_fix(section));
       }
@@ -313,6 +313,7 @@ class Loader {
     config_.paths.models_dir = expand("paths.models_dir", config_.paths.models_dir.string());
     config_.paths.kb_dir = expand("paths.kb_dir", config_.paths.kb_dir.string());
     config_.paths.catalog_file = expand("paths.catalog_file", config_.paths.catalog_file.string());
+    config_.tools.intents_file = expand("tools.intents_file", config_.tools.intents_file);
     for (const Setting& setting : settings()) {
       if (setting.key.rfind("engines.", 0) != 0) continue;
       const std::string url = std::get<std::string>(setting.read(config_));

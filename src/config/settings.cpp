@@ -6,6 +6,8 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <limits>
 #include <string>
 #include <system_error>
@@ -42,6 +44,32 @@ void check_engine(const std::string& url) {
 }
 
 void check_log_level(const std::string& level) { log::parse_level(level); }
+
+// A zone name the tools can load: a file under $TZDIR (default /usr/share/zoneinfo), or empty.
+void check_time_zone(const std::string& zone) {
+  if (zone.empty() || zone == "UTC") return;
+  const char* dir = std::getenv("TZDIR");  // NOLINT(concurrency-mt-unsafe): read only
+  const std::filesystem::path root = dir != nullptr && *dir != '\0' ? dir : "/usr/share/zoneinfo";
+  std::error_code error;
+  if (zone.front() == '/' || zone.find("..") != std::string::npos ||
+      !std::filesystem::is_regular_file(root / zone, error)) {
+    throw Error("'" + zone + "' is not a known time zone",
+                "use a name from " + root.string() +
+                    " such as Europe/Paris or America/New_York, or leave it empty "
+                    "for the system's");
+  }
+}
+
+// Comma-separated tool names: lower-case letters, digits, '_' and '.', e.g. "set_timer, cancel_timer".
+void check_tool_list(const std::string& list) {
+  for (const char c : list) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-' || c == ',' ||
+          c == ' ')) {
+      throw Error("'" + list + "' is not a list of tool names",
+                  "separate names with commas, e.g. \"set_timer, cancel_timer\" (`localvoice tools list` shows them)");
+    }
+  }
+}
 void check_log_format(const std::string& format) { log::parse_format(format); }
 
 // Parses the leading digits of `text`; `rest` receives what follows them. Throws lv::Error.
@@ -65,7 +93,7 @@ std::int64_t parse_digits(std::string_view text, std::string_view& rest, std::st
 }
 
 // A setting's table entry; the lambdas below are the only code that knows where each key lives in Config.
-constexpr std::array<Setting, 31> kSettings = {{
+constexpr std::array<Setting, 36> kSettings = {{
     {"server.host", ValueType::text, 0, 0, check_host, [](Config& c, const Value& v) { c.server.host = text_of(v); },
      [](const Config& c) -> Value { return c.server.host; }},
     {"server.port", ValueType::integer, 0, 65535, nullptr,
@@ -146,6 +174,20 @@ constexpr std::array<Setting, 31> kSettings = {{
     {"session.system_prompt", ValueType::text, 0, 0, nullptr,
      [](Config& c, const Value& v) { c.session.system_prompt = text_of(v); },
      [](const Config& c) -> Value { return c.session.system_prompt; }},
+    {"tools.time_zone", ValueType::text, 0, 0, check_time_zone,
+     [](Config& c, const Value& v) { c.tools.time_zone = text_of(v); },
+     [](const Config& c) -> Value { return c.tools.time_zone; }},
+    {"tools.allow", ValueType::text, 0, 0, check_tool_list,
+     [](Config& c, const Value& v) { c.tools.allow = text_of(v); },
+     [](const Config& c) -> Value { return c.tools.allow; }},
+    {"tools.confirm", ValueType::text, 0, 0, check_tool_list,
+     [](Config& c, const Value& v) { c.tools.confirm = text_of(v); },
+     [](const Config& c) -> Value { return c.tools.confirm; }},
+    {"tools.deny", ValueType::text, 0, 0, check_tool_list, [](Config& c, const Value& v) { c.tools.deny = text_of(v); },
+     [](const Config& c) -> Value { return c.tools.deny; }},
+    {"tools.intents_file", ValueType::text, 0, 0, nullptr,
+     [](Config& c, const Value& v) { c.tools.intents_file = text_of(v); },
+     [](const Config& c) -> Value { return c.tools.intents_file; }},
     {"log.level", ValueType::text, 0, 0, check_log_level, [](Config& c, const Value& v) { c.log.level = text_of(v); },
      [](const Config& c) -> Value { return c.log.level; }},
     {"log.format", ValueType::text, 0, 0, check_log_format,
