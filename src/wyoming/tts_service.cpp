@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <stop_token>
 #include <utility>
 #include <vector>
 
 #include "audio/pcm.h"
+#include "session/task_pool.h"
 #include "tts/sentence_splitter.h"
 #include "tts/text_normalizer.h"
 #include "util/error.h"
@@ -33,15 +35,16 @@ Event plain_event(std::string type) {
 // One connection's synthesis: requests queued by the connection's strand, spoken in order on the pool.
 class SpeechQueue : public std::enable_shared_from_this<SpeechQueue> {
  public:
-  enum class Kind { speak, end_audio, end_stream };
+  enum class Kind { speak, end_audio, end_stream, unavailable };
   struct Item {
     Kind kind = Kind::speak;
-    std::string text;   // speak: one sentence, ready for the engine
-    std::string voice;  // "" = the engine's default
+    tts::TtsEnginePtr engine;  // the engine loaded when the request came (null: unavailable)
+    std::string text;          // speak: one sentence, ready for the engine
+    std::string voice;         // "" = the engine's default
   };
 
-  SpeechQueue(tts::TtsEnginePtr engine, session::TaskPool& pool, EventWriterPtr writer, double max_chunk_s)
-      : engine_(std::move(engine)), pool_(pool), writer_(std::move(writer)), max_chunk_s_(max_chunk_s) {}
+  SpeechQueue(session::TaskPool& pool, EventWriterPtr writer, double max_chunk_s)
+      : pool_(pool), writer_(std::move(writer)), max_chunk_s_(max_chunk_s) {}
 
   void push(Item item) {
     std::lock_guard lock(mutex_);
@@ -87,14 +90,22 @@ class SpeechQueue : public std::enable_shared_from_this<SpeechQueue> {
   }
 
   void run(const Item& item) {
+    if (item.kind == Kind::unavailable) {
+      Event failure = plain_event("error");
+      failure.data = {{"text", "no text-to-speech engine is loaded yet"}, {"code", "tts-unavailable"}};
+      send(std::move(failure));
+      return;
+    }
     if (item.kind == Kind::speak) {
       if (!failed_) {
         speak(item);
       }
       return;
     }
-    open_audio(item.voice);
-    send(audio_stop());
+    if (item.engine) {
+      open_audio(item);
+      send(audio_stop());
+    }
     audio_open_ = false;
     failed_ = false;
     if (item.kind == Kind::end_stream) {
@@ -102,11 +113,11 @@ class SpeechQueue : public std::enable_shared_from_this<SpeechQueue> {
     }
   }
 
-  void open_audio(const std::string& voice) {
+  void open_audio(const Item& item) {
     if (audio_open_) {
       return;
     }
-    format_ = AudioFormat{engine_->sample_rate_hz(voice), 2, 1};
+    format_ = AudioFormat{item.engine->sample_rate_hz(item.voice), 2, 1};
     audio_open_ = true;
     send(audio_start(format_));
   }
@@ -115,9 +126,9 @@ class SpeechQueue : public std::enable_shared_from_this<SpeechQueue> {
     tts::SynthesisOptions options;
     options.voice = item.voice;
     try {
-      open_audio(item.voice);
+      open_audio(item);
       const auto max_chunk = static_cast<std::size_t>(std::max(1.0, max_chunk_s_ * format_.rate_hz));
-      engine_->synthesize(
+      item.engine->synthesize(
           item.text, options,
           [&](std::span<const float> samples) {
             const auto pcm = audio::float_to_pcm16(samples);
@@ -141,7 +152,6 @@ class SpeechQueue : public std::enable_shared_from_this<SpeechQueue> {
     }
   }
 
-  tts::TtsEnginePtr engine_;
   session::TaskPool& pool_;
   EventWriterPtr writer_;
   double max_chunk_s_;
@@ -164,8 +174,8 @@ class SpeechQueue : public std::enable_shared_from_this<SpeechQueue> {
 // sentences as it arrives.
 class TtsHandler final : public ServiceHandler {
  public:
-  TtsHandler(const tts::TtsEngine& engine, std::shared_ptr<SpeechQueue> queue)
-      : engine_(engine), queue_(std::move(queue)) {}
+  TtsHandler(std::function<CurrentTts()> current, std::shared_ptr<SpeechQueue> queue)
+      : current_(std::move(current)), queue_(std::move(queue)) {}
   ~TtsHandler() override { queue_->close(); }
   TtsHandler(const TtsHandler&) = delete;
   TtsHandler& operator=(const TtsHandler&) = delete;
@@ -175,6 +185,7 @@ class TtsHandler final : public ServiceHandler {
       on_synthesize(event.data);
     } else if (event.type == "synthesize-start") {
       streaming_ = true;
+      take_engine();
       stream_voice_ = voice_of(event.data);
       streamed_text_.clear();
       markdown_.reset();
@@ -191,7 +202,7 @@ class TtsHandler final : public ServiceHandler {
         const auto rest = splitter_.flush();
         sentences.insert(sentences.end(), rest.begin(), rest.end());
         speak(sentences, stream_voice_);
-        queue_->push({SpeechQueue::Kind::end_stream, {}, stream_voice_});
+        queue_->push({SpeechQueue::Kind::end_stream, engine_, {}, stream_voice_});
         streaming_ = false;
         after_stream_text_ = std::string(util::trim(streamed_text_));
       }
@@ -220,7 +231,10 @@ class TtsHandler final : public ServiceHandler {
     if (name == voice->end() || !name->is_string()) {
       return {};
     }
-    const auto& voices = engine_.capabilities().voices;
+    if (!engine_) {
+      return {};
+    }
+    const auto& voices = engine_->capabilities().voices;
     const std::string wanted = name->get<std::string>();
     return std::find(voices.begin(), voices.end(), wanted) != voices.end() ? wanted : std::string();
   }
@@ -235,24 +249,37 @@ class TtsHandler final : public ServiceHandler {
       return;
     }
     after_stream_text_.clear();
+    take_engine();
     const std::string voice = voice_of(data);
     util::MarkdownFilter filter;
     std::string clean = filter.push(text);
     clean += filter.finish();
     speak(tts::split_sentences(clean), voice);
-    queue_->push({SpeechQueue::Kind::end_audio, {}, voice});
+    queue_->push({SpeechQueue::Kind::end_audio, engine_, {}, voice});
+  }
+
+  // The engine loaded now serves the request that starts (an error is queued when there is none yet).
+  void take_engine() {
+    engine_ = current_ ? current_().engine : nullptr;
+    if (!engine_) {
+      queue_->push({SpeechQueue::Kind::unavailable, nullptr, {}, {}});
+    }
   }
 
   void speak(const std::vector<std::string>& sentences, const std::string& voice) {
+    if (!engine_) {
+      return;
+    }
     for (const auto& sentence : sentences) {
       std::string spoken = tts::normalize_for_speech(sentence);
       if (!util::is_blank(spoken)) {
-        queue_->push({SpeechQueue::Kind::speak, std::move(spoken), voice});
+        queue_->push({SpeechQueue::Kind::speak, engine_, std::move(spoken), voice});
       }
     }
   }
 
-  const tts::TtsEngine& engine_;
+  std::function<CurrentTts()> current_;
+  tts::TtsEnginePtr engine_;  // the current request's
   std::shared_ptr<SpeechQueue> queue_;
   bool streaming_ = false;
   std::string stream_voice_;
@@ -264,43 +291,47 @@ class TtsHandler final : public ServiceHandler {
 
 }  // namespace
 
-TtsService::TtsService(tts::TtsEnginePtr engine, session::TaskPool& pool, TtsServiceOptions options)
-    : engine_(std::move(engine)), pool_(pool), options_(std::move(options)) {
-  if (!engine_) {
-    throw Error("the Wyoming tts service needs a TTS engine", "configure tts.engine");
+TtsService::TtsService(std::function<CurrentTts()> current, std::shared_ptr<session::SessionRuntime> runtime,
+                       TtsServiceOptions options)
+    : current_(std::move(current)), runtime_(std::move(runtime)), options_(std::move(options)) {
+  if (!runtime_) {
+    throw Error("the Wyoming tts service needs the session runtime", "pass the server's SessionRuntime");
   }
 }
 
 void TtsService::describe(json& info_data) const {
   const json attribution = {{"name", "LocalVoice"}, {"url", ""}};
-  const auto& caps = engine_->capabilities();
-  const json languages = caps.languages.empty() ? json::array({"en"}) : json(caps.languages);
+  const CurrentTts now = current_ ? current_() : CurrentTts{};
   json voices = json::array();
-  const std::vector<std::string> names = caps.voices.empty() ? std::vector<std::string>{"default"} : caps.voices;
-  for (const auto& name : names) {
-    voices.push_back({{"name", name},
-                      {"description", engine_->name() + " voice " + name},
-                      {"attribution", attribution},
-                      {"installed", true},
-                      {"version", kVersion},
-                      {"languages", languages}});
+  if (now.engine) {
+    const auto& caps = now.engine->capabilities();
+    const json languages = caps.languages.empty() ? json::array({"en"}) : json(caps.languages);
+    const std::vector<std::string> names = caps.voices.empty() ? std::vector<std::string>{"default"} : caps.voices;
+    for (const auto& name : names) {
+      voices.push_back({{"name", name},
+                        {"description", now.engine->name() + " voice " + name},
+                        {"attribution", attribution},
+                        {"installed", true},
+                        {"version", kVersion},
+                        {"languages", languages}});
+    }
   }
-  const std::string shown = options_.engine_url.empty() ? engine_->name() : options_.engine_url;
+  const std::string shown = !now.url.empty() ? now.url : now.engine ? now.engine->name() : "loading";
   if (!info_data.contains("tts") || !info_data["tts"].is_array()) {
     info_data["tts"] = json::array();
   }
   info_data["tts"].push_back({{"name", "localvoice-tts"},
                               {"description", "LocalVoice text to speech (" + shown + ")"},
                               {"attribution", attribution},
-                              {"installed", true},
+                              {"installed", static_cast<bool>(now.engine)},
                               {"version", kVersion},
                               {"voices", voices},
                               {"supports_synthesize_streaming", true}});
 }
 
 std::unique_ptr<ServiceHandler> TtsService::open(EventWriterPtr writer) {
-  auto queue = std::make_shared<SpeechQueue>(engine_, pool_, std::move(writer), options_.max_chunk_s);
-  return std::make_unique<TtsHandler>(*engine_, std::move(queue));
+  auto queue = std::make_shared<SpeechQueue>(runtime_->tts_pool(), std::move(writer), options_.max_chunk_s);
+  return std::make_unique<TtsHandler>(current_, std::move(queue));
 }
 
 }  // namespace lv::wyoming

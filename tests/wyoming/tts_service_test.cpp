@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "audio/pcm.h"
+#include "session/session_runtime.h"
 #include "session/task_pool.h"
 #include "tts/flite_engine.h"
 #include "util/error.h"
@@ -62,7 +63,13 @@ std::vector<std::string> types_of(const std::vector<Event>& events) {
 
 class TtsServiceTest : public ::testing::Test {
  protected:
-  TtsServiceTest() : service_(flite(), pool_), writer_(std::make_shared<test::RecordingEventWriter>()) {
+  TtsServiceTest()
+      : service_(
+            [] {
+              return CurrentTts{flite(), "flite:slt"};
+            },
+            runtime_),
+        writer_(std::make_shared<test::RecordingEventWriter>()) {
     handler_ = service_.open(writer_);
   }
 
@@ -70,7 +77,7 @@ class TtsServiceTest : public ::testing::Test {
     return static_cast<double>(audio_of(events, 16000, 4000).size()) / 16000.0;
   }
 
-  session::TaskPool pool_{"tts", 2};
+  std::shared_ptr<session::SessionRuntime> runtime_ = std::make_shared<session::SessionRuntime>();
   TtsService service_;
   std::shared_ptr<test::RecordingEventWriter> writer_;
   std::unique_ptr<ServiceHandler> handler_;
@@ -167,8 +174,8 @@ class FailingEngine final : public tts::TtsEngine {
 };
 
 TEST(TtsServiceFailureTest, AnEngineFailureIsAnErrorEventAndTheAudioStillEnds) {
-  session::TaskPool pool("tts", 1);
-  TtsService service(std::make_shared<FailingEngine>(), pool);
+  auto runtime = std::make_shared<session::SessionRuntime>();
+  TtsService service([] { return CurrentTts{std::make_shared<FailingEngine>(), "failing:"}; }, runtime);
   auto writer = std::make_shared<test::RecordingEventWriter>();
   const auto handler = service.open(writer);
   handler->on_event(event_of("synthesize", {{"text", "One. Two. Three."}}));
@@ -187,8 +194,21 @@ TEST_F(TtsServiceTest, NothingIsWrittenAfterClose) {
                                               "And more still. The end is far away."}}));
   handler_->close();
   const std::size_t at_close = writer_->events().size();
-  pool_.wait_idle(60000);
+  runtime_->tts_pool().wait_idle(60000);
   EXPECT_EQ(writer_->events().size(), at_close);
+}
+
+TEST(TtsServiceLoadingTest, BeforeAnEngineLoadsInfoSaysNotInstalledAndRequestsGetAnError) {
+  auto runtime = std::make_shared<session::SessionRuntime>();
+  TtsService service([] { return CurrentTts{}; }, runtime);
+  json info = json::object();
+  service.describe(info);
+  EXPECT_EQ(info["tts"][0]["installed"], false);
+  auto writer = std::make_shared<test::RecordingEventWriter>();
+  const auto handler = service.open(writer);
+  handler->on_event(event_of("synthesize", {{"text", "Hello."}}));
+  ASSERT_TRUE(writer->wait_for("error"));
+  EXPECT_EQ(writer->events().front().data["code"], "tts-unavailable");
 }
 
 }  // namespace
