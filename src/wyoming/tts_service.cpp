@@ -293,7 +293,7 @@ class TtsHandler final : public ServiceHandler {
 
 TtsService::TtsService(std::function<CurrentTts()> current, std::shared_ptr<session::SessionRuntime> runtime,
                        TtsServiceOptions options)
-    : current_(std::move(current)), runtime_(std::move(runtime)), options_(std::move(options)) {
+    : current_(std::move(current)), runtime_(std::move(runtime)), options_(options) {
   if (!runtime_) {
     throw Error("the Wyoming tts service needs the session runtime", "pass the server's SessionRuntime");
   }
