@@ -42,7 +42,8 @@ namespace {
 using lv::bench::Clip;
 using nlohmann::json;
 
-const std::vector<std::string> kAllPaths = {"raw", "transcribe", "stream-cold", "stream", "http", "realtime"};
+const std::vector<std::string> kAllPaths = {"raw",  "transcribe",    "stream-cold", "stream",
+                                            "http", "realtime-cold", "realtime"};
 
 struct ConfigFree {
   void operator()(ps_config_t* config) const { ps_config_free(config); }
@@ -156,16 +157,28 @@ class TranscriptCollector {
       ++stopped_;
     } else if (const auto* state = std::get_if<lv::session::StateChanged>(&event)) {
       listening_ = state->state == lv::session::AgentState::listening;
-      ++state_changes_;
     }
+    last_event_ = std::chrono::steady_clock::now();
     changed_.notify_all();
   }
 
-  // Until each stopped turn was transcribed (or came back empty) and the agent listens again.
-  std::string wait(std::chrono::milliseconds timeout) {
+  // Until each stopped turn was transcribed (or came back empty) and the agent has listened again for a while
+  // (so its reply is over before the next clip); then the text, and the tally starts again.
+  std::string take(std::chrono::milliseconds timeout) {
+    constexpr auto kQuiet = std::chrono::milliseconds(300);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
     std::unique_lock lock(mutex_);
-    changed_.wait_for(lock, timeout, [&] { return stopped_ > 0 && finals_ >= stopped_ && listening_; });
-    return text_;
+    while (std::chrono::steady_clock::now() < deadline) {
+      const bool done = stopped_ > 0 && finals_ >= stopped_ && listening_;
+      if (done && std::chrono::steady_clock::now() - last_event_ >= kQuiet) {
+        break;
+      }
+      changed_.wait_for(lock, std::chrono::milliseconds(50));
+    }
+    std::string text = std::move(text_);
+    text_.clear();
+    finals_ = stopped_ = 0;
+    return text;
   }
 
  private:
@@ -174,21 +187,40 @@ class TranscriptCollector {
   std::string text_;
   int finals_ = 0;
   int stopped_ = 0;
-  int state_changes_ = 0;
   bool listening_ = false;
+  std::chrono::steady_clock::time_point last_event_;
 };
 
-// The browser's path: 48 kHz microphone audio in 20 ms PCM16 frames, turn detection, then STT.
+// A realtime session that hears one speaker's clips as its turns, one after another.
+struct SpeakerSession {
+  std::shared_ptr<TranscriptCollector> collector = std::make_shared<TranscriptCollector>();
+  lv::session::VoiceSessionPtr session;
+  SpeakerSession() = default;
+  SpeakerSession(const SpeakerSession&) = delete;
+  SpeakerSession& operator=(const SpeakerSession&) = delete;
+  ~SpeakerSession() {
+    if (session) {
+      session->close();
+    }
+  }
+};
+
+// The browser's path: 48 kHz microphone audio in 20 ms PCM16 frames, turn detection, then STT; in `speaker`'s
+// session when given (its earlier clips were earlier turns), else in a session of its own.
 std::string via_realtime_session(lv::session::SessionRuntime& runtime, const lv::session::SessionEngines& engines,
-                                 const Clip& clip) {
+                                 const Clip& clip, SpeakerSession* speaker) {
   constexpr std::size_t kFrameSamples = kMicRateHz / 50;
   constexpr double kFeedSpeed = 4.0;  // faster than real time; well inside the session's input queue
-  lv::session::SessionOptions options;
-  options.input_sample_rate_hz = kMicRateHz;
-  auto collector = std::make_shared<TranscriptCollector>();
-  auto session = lv::session::create_voice_session(
-      runtime, engines, options, [collector](lv::session::SessionEvent event) { collector->on_event(event); });
-  session->start();
+  SpeakerSession own;
+  SpeakerSession& target = speaker != nullptr ? *speaker : own;
+  if (!target.session) {
+    lv::session::SessionOptions options;
+    options.input_sample_rate_hz = kMicRateHz;
+    target.session = lv::session::create_voice_session(
+        runtime, engines, options,
+        [collector = target.collector](lv::session::SessionEvent event) { collector->on_event(event); });
+    target.session->start();
+  }
   auto mic = lv::audio::to_mono(clip.audio, kMicRateHz);
   std::vector<float> samples(kMicRateHz / 2, 0.0F);  // the user starts speaking half a second in
   samples.insert(samples.end(), mic.samples.begin(), mic.samples.end());
@@ -197,13 +229,11 @@ std::string via_realtime_session(lv::session::SessionRuntime& runtime, const lv:
   const auto start = std::chrono::steady_clock::now();
   for (std::size_t offset = 0, frame = 1; offset < pcm.size(); offset += kFrameSamples, ++frame) {
     const std::size_t count = std::min(kFrameSamples, pcm.size() - offset);
-    session->push_audio(std::span<const std::int16_t>(pcm).subspan(offset, count));
+    target.session->push_audio(std::span<const std::int16_t>(pcm).subspan(offset, count));
     std::this_thread::sleep_until(
         start + std::chrono::microseconds(static_cast<long long>(20000.0 * static_cast<double>(frame) / kFeedSpeed)));
   }
-  std::string text = collector->wait(std::chrono::seconds(10));
-  session->close();
-  return text;
+  return target.collector->take(std::chrono::seconds(10));
 }
 
 struct Tally {
@@ -243,7 +273,8 @@ void print_table(const Results& results, const std::vector<std::string>& names) 
                                                      {"stream-cold", "utterance decoder, each clip alone"},
                                                      {"stream", "utterance decoder, speaker's channel kept"},
                                                      {"http", "POST /v1/audio/transcriptions"},
-                                                     {"realtime", "realtime session (48 kHz)"}};
+                                                     {"realtime-cold", "realtime session, one per clip"},
+                                                     {"realtime", "realtime session, the speaker's turns"}};
   std::cerr << "\n| set | clips";
   for (const auto& path : names) {
     std::cerr << " | " << titles.at(path);
@@ -336,6 +367,7 @@ struct Paths {
   const lv::stt::SttEngine* stream_engine;
   // One channel per speaker ("flite:slt", "testdata:librivox"), kept across that speaker's clips.
   std::map<std::string, std::shared_ptr<lv::stt::ChannelEstimate>>* channels;
+  std::map<std::string, SpeakerSession>* sessions;  // the "realtime" path's session per speaker
 };
 
 std::string speaker_of(const Clip& clip) { return clip.name.substr(0, clip.name.find('/')); }
@@ -357,8 +389,11 @@ void run_clip(const Clip& clip, const std::filesystem::path& dir, const Paths& p
       hypotheses[path] = via_utterance_decoder(*paths.stream_engine, clip, channel);
     } else if (path == "http") {
       hypotheses[path] = via_http_route(*paths.router, clip);
+    } else if (path == "realtime-cold") {
+      hypotheses[path] = via_realtime_session(*paths.runtime, *paths.engines, clip, nullptr);
     } else {
-      hypotheses[path] = via_realtime_session(*paths.runtime, *paths.engines, clip);
+      hypotheses[path] =
+          via_realtime_session(*paths.runtime, *paths.engines, clip, &(*paths.sessions)[speaker_of(clip)]);
     }
     add_result(results, clip, path, hypotheses.at(path));
   }
@@ -387,7 +422,7 @@ void export_clips(const std::vector<Clip>& clips, const std::filesystem::path& d
 
 }  // namespace
 
-// Usage: bench_stt_parity [SET] [--paths raw,transcribe,stream-cold,stream,http,realtime] [--export DIR]
+// Usage: bench_stt_parity [SET] [--paths raw,transcribe,stream-cold,stream,http,realtime-cold,realtime] [--export DIR]
 //   SET: testdata, flite or espeak-ng (all of them by default); --paths picks the columns (all by default);
 //   --export writes the clips instead of measuring.
 int main(int argc, char** argv) {
@@ -413,7 +448,7 @@ int main(int argc, char** argv) {
         only_set = arg;
       } else {
         std::cerr << "usage: bench_stt_parity [testdata|flite|espeak-ng] [--paths "
-                     "raw,transcribe,stream-cold,stream,http,realtime]"
+                     "raw,transcribe,stream-cold,stream,http,realtime-cold,realtime]"
                      " [--export DIR]\n";
         return arg == "--help" ? 0 : 2;
       }
@@ -436,7 +471,8 @@ int main(int argc, char** argv) {
     engines.stt_name = "pocketsphinx:en-us";
     const auto stream_engine = load_engine();
     std::map<std::string, std::shared_ptr<lv::stt::ChannelEstimate>> channels;
-    const Paths paths{names, &raw, &router, &runtime, &engines, stream_engine.get(), &channels};
+    std::map<std::string, SpeakerSession> sessions;
+    const Paths paths{names, &raw, &router, &runtime, &engines, stream_engine.get(), &channels, &sessions};
     Results results;
     for (const auto& clip : clips) {
       run_clip(clip, dir.path(), paths, results);
