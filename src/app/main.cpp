@@ -16,6 +16,7 @@
 #include "app/serve_command.h"
 #include "app/session_factory.h"
 #include "app/speak_command.h"
+#include "app/tools_command.h"
 #include "app/transcribe_command.h"
 #include "app/vad_command.h"
 #include "app/wake_command.h"
@@ -88,6 +89,8 @@ int main(int argc, char** argv) {
   auto& history = lv::app::add_history_command(
       app, {[&cli_config] { return cli_config.load_and_init_logging().paths.data_dir; }, &std::cout});
   cli_config.add_path_flags(history);
+  cli_config.add_path_flags(
+      lv::app::add_tools_command(app, {[&cli_config] { return cli_config.load_and_init_logging(); }, &std::cout}));
   app.add_subcommand("version", "Print the version and exit")->callback([] {
     std::cout << "localvoice " << lv::kVersion << "\n";
   });

@@ -13,11 +13,13 @@
 #include "api/model_routes.h"
 #include "api/realtime_endpoint.h"
 #include "api/system_routes.h"
+#include "api/timer_routes.h"
 #include "app/engine_setup.h"
 #include "app/knowledge_setup.h"
 #include "app/loaded_engines.h"
 #include "app/recommended_models.h"
 #include "app/session_factory.h"
+#include "app/tool_setup.h"
 #include "app/web_root.h"
 #include "history/sqlite_history.h"
 #include "metrics/registry.h"
@@ -146,6 +148,10 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
                   broadcast});
   if (history) {
     api::add_history_routes(router, history);
+  }
+  const ToolSetup tool_setup = start_tools(config);
+  if (tool_setup.scheduler) {
+    api::add_timer_routes(router, tool_setup.scheduler, tool_setup.zone);
   }
 
   server::HttpServerOptions options;
