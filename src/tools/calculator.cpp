@@ -176,7 +176,7 @@ class Parser {
   }
 
   Rational power() {
-    const Rational base = primary();
+    Rational base = primary();
     if (!accept("^")) return base;
     const std::size_t at = peek().position;
     const Rational exponent = unary();
@@ -203,7 +203,7 @@ class Parser {
       return parse_number(token.text);
     }
     if (token.kind == Kind::symbol && token.text == "(") {
-      const Rational value = expression();
+      Rational value = expression();
       if (!accept(")")) unexpected(peek(), "; a ')' was expected");
       return value;
     }
