@@ -14,6 +14,12 @@ ToolSetup start_tools(const config::Config& config) {
     log::error("time zone unavailable; tools use UTC", {{"error", e.full_message()}});
   }
   try {
+    setup.intents = std::make_shared<const tools::IntentMatcher>(tools::IntentMatcher::load(config.tools.intents_file));
+  } catch (const Error& e) {
+    log::error("intents file unusable; using the built-in templates", {{"error", e.full_message()}});
+    setup.intents = std::make_shared<const tools::IntentMatcher>(tools::IntentMatcher::builtin());
+  }
+  try {
     auto store = std::make_shared<tools::TimerStore>(tools::timer_database_path(config.paths.data_dir));
     setup.scheduler = std::make_shared<tools::TimerScheduler>(std::move(store), tools::TimerScheduler::Options{});
     setup.scheduler->subscribe([](const tools::TimerFired& fired) {

@@ -1,5 +1,8 @@
 #include "tools/intent_matcher.h"
 
+#include <fstream>
+#include <sstream>
+
 #include "tools/intents_data.h"
 #include "util/error.h"
 
@@ -61,6 +64,20 @@ IntentMatcher IntentMatcher::from_json(std::string_view text, std::string_view s
     }
     matcher.intents_.push_back(std::move(intent));
   }
+  return matcher;
+}
+
+IntentMatcher IntentMatcher::load(const std::filesystem::path& extra_file) {
+  IntentMatcher matcher = builtin();
+  if (extra_file.empty()) return matcher;
+  std::ifstream in(extra_file, std::ios::binary);
+  if (!in) {
+    throw Error("cannot read intents file '" + extra_file.string() + "'",
+                "fix tools.intents_file, or leave it empty for the built-in templates only");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  matcher.extend(from_json(text.str(), extra_file.string()));
   return matcher;
 }
 

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,9 @@ class IntentMatcher {
   // An argument whose value is "{slot}" takes the slot's value (left out when the sentence has no such slot);
   // any other value is passed as it is. Throws lv::Error naming `source` and the problem.
   static IntentMatcher from_json(std::string_view text, std::string_view source);
+  // The built-in templates, then those of `extra_file` (the tools.intents_file setting) when it is not empty.
+  // Throws lv::Error for an unreadable or malformed file.
+  static IntentMatcher load(const std::filesystem::path& extra_file);
 
   // Adds `other`'s intents after this one's (earlier intents win when two match).
   void extend(IntentMatcher other);

@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+
+#include "support/test_paths.h"
 #include "util/error.h"
 
 namespace lv::tools {
@@ -78,6 +81,17 @@ TEST(IntentMatcher, UserFilesExtendTheBuiltIns) {
   ASSERT_TRUE(found);
   EXPECT_EQ(found->intent, "tea");
   EXPECT_EQ(found->arguments, (json{{"duration_s", 180}, {"label", "tea"}}));
+}
+
+TEST(IntentMatcher, LoadsTheConfiguredFileAfterTheBuiltIns) {
+  const test::TempDir dir;
+  std::ofstream(dir / "mine.json") << R"({"intents":[{"tool":"get_time","sentences":["clock"]}]})";
+  const auto matcher = IntentMatcher::load(dir / "mine.json");
+  EXPECT_EQ(matcher.size(), IntentMatcher::builtin().size() + 1);
+  ASSERT_TRUE(matcher.match("clock"));
+  EXPECT_TRUE(matcher.match("what time is it"));
+  EXPECT_EQ(IntentMatcher::load("").size(), IntentMatcher::builtin().size());
+  EXPECT_THROW(IntentMatcher::load(dir / "missing.json"), Error);
 }
 
 TEST(IntentMatcher, BadFilesAreErrorsNamingTheFile) {
