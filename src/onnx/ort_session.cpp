@@ -3,35 +3,36 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <mutex>
+
+#include "util/unique_fd.h"
 
 namespace lv::onnx {
 
 namespace {
 
-// Points fd 2 at /dev/null for its lifetime.
+// Points fd 2 at /dev/null for its lifetime (what was buffered for stderr is written first, either side).
 class StderrSilencer {
  public:
   StderrSilencer() : saved_(::dup(STDERR_FILENO)) {
-    const int null_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (saved_ >= 0 && null_fd >= 0) {
-      ::dup2(null_fd, STDERR_FILENO);
-    }
-    if (null_fd >= 0) {
-      ::close(null_fd);
+    std::fflush(stderr);
+    const util::UniqueFd null_fd(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+    if (saved_.valid() && null_fd.valid()) {
+      ::dup2(null_fd.get(), STDERR_FILENO);
     }
   }
   ~StderrSilencer() {
-    if (saved_ >= 0) {
-      ::dup2(saved_, STDERR_FILENO);
-      ::close(saved_);
+    std::fflush(stderr);
+    if (saved_.valid()) {
+      ::dup2(saved_.get(), STDERR_FILENO);
     }
   }
   StderrSilencer(const StderrSilencer&) = delete;
   StderrSilencer& operator=(const StderrSilencer&) = delete;
 
  private:
-  int saved_ = -1;
+  util::UniqueFd saved_;
 };
 
 std::mutex& creation_mutex() {

@@ -1,81 +1,31 @@
 #include "tts/piper_engine.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdio>
-#include <mutex>
 
 #include <onnxruntime_cxx_api.h>
 
+#include "onnx/ort_session.h"
 #include "tts/espeak_runtime.h"
 #include "tts/sentence_splitter.h"
 #include "util/error.h"
 #include "util/log.h"
-#include "util/unique_fd.h"
 
 namespace lv::tts {
 
 namespace {
 
-// Debian's onnxruntime registers the ONNX operator schemas a second time when the first session of the
-// process is created and prints about 1,260 harmless "Schema error: ... already registered" lines to
-// stderr. Users must not see that noise, so stderr is pointed at /dev/null while the first session is
-// created, and restored right after (messages from other threads in that window are lost too).
-class StderrSilencer {
- public:
-  StderrSilencer() : saved_fd_(::dup(STDERR_FILENO)) {
-    std::fflush(stderr);
-    const util::UniqueFd null_fd(::open("/dev/null", O_WRONLY | O_CLOEXEC));
-    if (saved_fd_.valid() && null_fd.valid()) {
-      ::dup2(null_fd.get(), STDERR_FILENO);
-    }
-  }
-  ~StderrSilencer() {
-    std::fflush(stderr);
-    if (saved_fd_.valid()) {
-      ::dup2(saved_fd_.get(), STDERR_FILENO);
-    }
-  }
-  StderrSilencer(const StderrSilencer&) = delete;
-  StderrSilencer& operator=(const StderrSilencer&) = delete;
-
- private:
-  util::UniqueFd saved_fd_;
-};
-
 // onnxruntime wants one environment per process; sessions created from it are independent.
-struct OrtRuntime {
-  std::mutex mutex;  // guards the first-session silencing
-  bool first_session_done = false;
-  std::unique_ptr<Ort::Env> env;
-};
-
-OrtRuntime& ort_runtime() {
-  static OrtRuntime runtime;
-  return runtime;
+const Ort::Env& ort_env() {
+  static const Ort::Env env(ORT_LOGGING_LEVEL_ERROR, "localvoice");
+  return env;
 }
 
 std::unique_ptr<Ort::Session> create_session(const std::filesystem::path& path, int threads) {
-  OrtRuntime& runtime = ort_runtime();
-  std::lock_guard lock(runtime.mutex);
-  std::optional<StderrSilencer> silence;
-  if (!runtime.first_session_done) {
-    silence.emplace();
-  }
-  if (!runtime.env) {
-    runtime.env = std::make_unique<Ort::Env>(ORT_LOGGING_LEVEL_ERROR, "localvoice");
-  }
-  Ort::SessionOptions options;
+  Ort::SessionOptions options = onnx::single_thread_options();
   options.SetIntraOpNumThreads(std::max(1, threads));
-  options.SetInterOpNumThreads(1);
-  options.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_ALL);
-  auto session = std::make_unique<Ort::Session>(*runtime.env, path.c_str(), options);
-  runtime.first_session_done = true;
-  return session;
+  return onnx::open_session(ort_env(), path, options);
 }
 
 std::string model_fix() {

@@ -1,18 +1,15 @@
 #include "vad/silero_vad.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <onnxruntime_cxx_api.h>
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <fstream>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "onnx/ort_session.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -25,40 +22,6 @@ namespace {
 constexpr std::size_t kFrameSamples = 512;   // 32 ms at 16 kHz: the frame size Silero v5 was trained on
 constexpr std::size_t kContextSamples = 64;  // v5 expects the last 64 samples of the previous frame first
 constexpr std::size_t kStateSize = 2 * 1 * 128;
-
-// Redirects fd 2 to /dev/null for its lifetime. Debian's onnxruntime and libonnx both register the ONNX
-// operator schemas, so creating a process's first session prints ~1,260 harmless "Schema error" lines;
-// users must not see them. Failures of the session itself still arrive as exceptions.
-class StderrSilencer {
- public:
-  StderrSilencer() {
-    saved_ = dup(STDERR_FILENO);
-    const int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (saved_ >= 0 && null_fd >= 0) {
-      dup2(null_fd, STDERR_FILENO);
-    }
-    if (null_fd >= 0) {
-      close(null_fd);
-    }
-  }
-  ~StderrSilencer() {
-    if (saved_ >= 0) {
-      dup2(saved_, STDERR_FILENO);
-      close(saved_);
-    }
-  }
-  StderrSilencer(const StderrSilencer&) = delete;
-  StderrSilencer& operator=(const StderrSilencer&) = delete;
-
- private:
-  int saved_ = -1;
-};
-
-// Serializes session creation: fd 2 is process-wide, so two loads must not swap it concurrently.
-std::mutex& session_creation_mutex() {
-  static std::mutex mutex;
-  return mutex;
-}
 
 }  // namespace
 
@@ -136,15 +99,9 @@ SileroVad::SileroVad(const std::filesystem::path& model_path, VadOptions options
   check_model_file(model_path);
   const auto start = std::chrono::steady_clock::now();
   auto model = std::make_shared<Model>();
-  Ort::SessionOptions session_options;
-  // A 32 ms frame is far too small to gain from threads; one per session keeps cores free for STT and LLM.
-  session_options.SetIntraOpNumThreads(1);
-  session_options.SetInterOpNumThreads(1);
-  session_options.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_ALL);
   try {
-    std::lock_guard lock(session_creation_mutex());
-    StderrSilencer silence;
-    model->session = std::make_unique<Ort::Session>(model->env, model_path.c_str(), session_options);
+    // A 32 ms frame is far too small to gain from threads: one per session keeps cores free for STT and LLM.
+    model->session = onnx::open_session(model->env, model_path, onnx::single_thread_options());
   } catch (const Ort::Exception& e) {
     throw Error("cannot load Silero VAD model " + model_path.string() + ": " + e.what(),
                 "reinstall it with scripts/fetch-silero-model " + model_path.parent_path().string());
