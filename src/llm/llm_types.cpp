@@ -35,6 +35,8 @@ std::string_view finish_reason_name(FinishReason reason) {
       return "cancelled";
     case FinishReason::error:
       return "error";
+    case FinishReason::tool_calls:
+      return "tool_calls";
   }
   return "error";
 }
