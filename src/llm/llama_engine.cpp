@@ -8,6 +8,8 @@
 #include <thread>
 #include <utility>
 
+#include "llm/hermes_tools.h"
+#include "llm/json_schema_grammar.h"
 #include "llm/text_stream.h"
 #include "models/llama_backend.h"
 #include "util/clock.h"
@@ -52,10 +54,19 @@ class Batch {
   int capacity_;
 };
 
-SamplerPtr make_sampler(const ChatOptions& options, float default_temperature) {
+// `grammar` (GBNF, may be empty) restricts every token to what the grammar allows, before sampling.
+SamplerPtr make_sampler(const ChatOptions& options, float default_temperature, const llama_vocab* vocab,
+                        const std::string& grammar) {
   llama_sampler_chain_params params = llama_sampler_chain_default_params();
   params.no_perf = true;
   SamplerPtr chain(llama_sampler_chain_init(params));
+  if (!grammar.empty()) {
+    llama_sampler* constrained = llama_sampler_init_grammar(vocab, grammar.c_str(), "root");
+    if (constrained == nullptr) {
+      throw Error("llama.cpp rejected the tool call grammar", "simplify the tools' parameter schemas");
+    }
+    llama_sampler_chain_add(chain.get(), constrained);
+  }
   const float temperature = options.temperature.value_or(default_temperature);
   if (temperature <= 0.0F) {
     llama_sampler_chain_add(chain.get(), llama_sampler_init_greedy());
@@ -67,6 +78,33 @@ SamplerPtr make_sampler(const ChatOptions& options, float default_temperature) {
   llama_sampler_chain_add(chain.get(), llama_sampler_init_temp(temperature));
   llama_sampler_chain_add(chain.get(), llama_sampler_init_dist(options.seed.value_or(LLAMA_DEFAULT_SEED)));
   return chain;
+}
+
+// The tools a forced call may use: all of them ("required") or the one named.
+std::vector<ToolDefinition> forced_tools(const ChatOptions& options) {
+  if (options.tool_choice.mode != ToolChoiceMode::function) {
+    return options.tools;
+  }
+  for (const auto& tool : options.tools) {
+    if (tool.name == options.tool_choice.function_name) {
+      return {tool};
+    }
+  }
+  throw Error("tool_choice names '" + options.tool_choice.function_name + "', which is not among the tools",
+              "name one of the tools given in the request");
+}
+
+bool tools_in_use(const ChatOptions& options) {
+  return !options.tools.empty() && options.tool_choice.mode != ToolChoiceMode::none;
+}
+
+// The grammar for the answer: a call when one is forced, else none.
+std::string answer_grammar(const ChatOptions& options) {
+  const auto mode = options.tool_choice.mode;
+  if (!tools_in_use(options) || (mode != ToolChoiceMode::required && mode != ToolChoiceMode::function)) {
+    return {};
+  }
+  return tool_call_gbnf(forced_tools(options), std::string(kToolCallOpen) + "\n", "\n" + std::string(kToolCallClose));
 }
 
 bool stop_requested(void* data) { return static_cast<const std::stop_token*>(data)->stop_requested(); }
@@ -172,7 +210,10 @@ ChatResult LlamaSession::chat(const std::vector<ChatMessage>& messages, const Ch
   }
   const auto& model = *engine_->model_;
   ChatResult result;
-  std::vector<llama_token> tokens = fit_prompt(messages, options);
+  const bool with_tools = tools_in_use(options);
+  const std::string grammar = answer_grammar(options);
+  std::vector<llama_token> tokens =
+      fit_prompt(with_tools ? hermes_messages(messages, options.tools) : messages, options);
   const std::size_t prompt_size = tokens.size();
   result.timings.prompt_tokens = static_cast<int>(prompt_size);
 
@@ -218,15 +259,23 @@ ChatResult LlamaSession::chat(const std::vector<ChatMessage>& messages, const Ch
     return fail(rc, "prompt processing");
   }
 
-  SamplerPtr sampler = make_sampler(options, engine_->options_.default_temperature);
+  SamplerPtr sampler = make_sampler(options, engine_->options_.default_temperature, model.vocab(), grammar);
   DeltaText text(options.stop);
-  auto emit = [&](std::string piece) {
+  // With tools, the text from the first <tool_call> on is a call, not part of the streamed answer.
+  StopSequenceFilter call_gate(with_tools ? std::vector<std::string>{std::string(kToolCallOpen)}
+                                          : std::vector<std::string>{});
+  std::string generated;
+  auto show = [&](std::string piece) {
     if (!piece.empty()) {
       result.content += piece;
       ChatDelta delta;
       delta.content = std::move(piece);
       on_delta(delta);
     }
+  };
+  auto emit = [&](const std::string& raw) {
+    generated += raw;
+    show(call_gate.push(raw));
   };
   Clock::time_point first_token_at{};
   int completion = 0;
@@ -262,6 +311,20 @@ ChatResult LlamaSession::chat(const std::vector<ChatMessage>& messages, const Ch
   }
   if (reason != FinishReason::cancelled) {
     emit(text.finish());
+    show(call_gate.finish());
+  }
+  if (with_tools && reason != FinishReason::cancelled) {
+    ParsedToolCalls parsed = parse_hermes_tool_calls(generated, std::to_string(started.time_since_epoch().count()));
+    if (!parsed.calls.empty()) {
+      if (!options.parallel_tool_calls) {
+        parsed.calls.resize(1);
+      }
+      result.tool_calls = parsed.calls;
+      ChatDelta calls;
+      calls.tool_calls = std::move(parsed.calls);
+      on_delta(calls);
+      reason = FinishReason::tool_calls;
+    }
   }
   const auto ended = Clock::now();
   if (completion > 1) {
@@ -350,6 +413,7 @@ LlmCapabilities LlamaEngine::capabilities() const {
   LlmCapabilities caps;
   caps.kv_cache_reuse = true;
   caps.seed = true;
+  caps.tool_calls = true;
   caps.context_tokens = context_tokens_;
   return caps;
 }
