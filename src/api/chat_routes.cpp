@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <random>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "api/json_body.h"
+#include "llm/json_schema_grammar.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -28,6 +30,8 @@ struct ChatRequest {
   bool stream = false;
   bool include_usage = false;
 };
+
+std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 [[noreturn]] void bad_request(const std::string& message, const std::string& code = "invalid_value") {
   throw server::HttpError(400, message, "invalid_request_error", code);
@@ -55,6 +59,107 @@ std::string message_text(const json& content, std::size_t index) {
   bad_request("messages[" + std::to_string(index) + "].content must be a string or an array of text parts");
 }
 
+// tools: [{"type": "function", "function": {"name", "description", "parameters"}}]
+std::vector<llm::ToolDefinition> parse_tools(const json& body) {
+  std::vector<llm::ToolDefinition> tools;
+  const auto list = body.find("tools");
+  if (list == body.end() || list->is_null()) {
+    return tools;
+  }
+  if (!list->is_array()) {
+    bad_request("'tools' must be an array of {\"type\": \"function\", \"function\": {...}} objects");
+  }
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string where = "tools[" + std::to_string(i) + "]";
+    const json& item = (*list)[i];
+    if (!item.is_object() || item.value("type", "function") != "function" || !item.contains("function") ||
+        !item["function"].is_object()) {
+      bad_request(where + " must be {\"type\": \"function\", \"function\": {...}}");
+    }
+    const json& function = item["function"];
+    llm::ToolDefinition tool;
+    tool.name = function.value("name", "");
+    if (tool.name.empty() || !function["name"].is_string()) {
+      bad_request(where + ".function.name must be a non-empty string", "missing_field");
+    }
+    if (const auto description = function.find("description"); description != function.end()) {
+      tool.description = description->is_string() ? description->get<std::string>() : description->dump();
+    }
+    if (const auto parameters = function.find("parameters"); parameters != function.end() && !parameters->is_null()) {
+      tool.parameters_json = dump(*parameters);
+    }
+    try {
+      llm::check_json_schema(tool.parameters_json, where + ".function.parameters");
+    } catch (const Error& e) {
+      bad_request(e.full_message(), "invalid_schema");
+    }
+    tools.push_back(std::move(tool));
+  }
+  return tools;
+}
+
+// tool_choice: "auto" | "none" | "required" | {"type": "function", "function": {"name": "..."}}
+llm::ToolChoice parse_tool_choice(const json& body, const std::vector<llm::ToolDefinition>& tools) {
+  llm::ToolChoice choice;
+  const auto found = body.find("tool_choice");
+  if (found == body.end() || found->is_null()) {
+    return choice;
+  }
+  if (found->is_string()) {
+    const std::string mode = found->get<std::string>();
+    if (mode == "auto") return choice;
+    if (mode == "none")
+      choice.mode = llm::ToolChoiceMode::none;
+    else if (mode == "required")
+      choice.mode = llm::ToolChoiceMode::required;
+    else
+      bad_request("'tool_choice' must be \"auto\", \"none\", \"required\" or a function");
+  } else if (found->is_object() && found->contains("function") && (*found)["function"].is_object()) {
+    choice.mode = llm::ToolChoiceMode::function;
+    choice.function_name = (*found)["function"].value("name", "");
+  } else {
+    bad_request(
+        "'tool_choice' must be \"auto\", \"none\", \"required\" or {\"type\": \"function\", "
+        "\"function\": {\"name\": ...}}");
+  }
+  if (choice.mode != llm::ToolChoiceMode::automatic && choice.mode != llm::ToolChoiceMode::none && tools.empty()) {
+    bad_request("'tool_choice' needs 'tools'");
+  }
+  if (choice.mode == llm::ToolChoiceMode::function &&
+      std::none_of(tools.begin(), tools.end(), [&](const auto& t) { return t.name == choice.function_name; })) {
+    bad_request("'tool_choice.function.name' '" + choice.function_name + "' is not one of the tools");
+  }
+  return choice;
+}
+
+// An assistant message's tool_calls: [{"id", "type": "function", "function": {"name", "arguments"}}]
+std::vector<llm::ToolCall> parse_message_tool_calls(const json& item, std::size_t index) {
+  std::vector<llm::ToolCall> calls;
+  const auto list = item.find("tool_calls");
+  if (list == item.end() || list->is_null()) {
+    return calls;
+  }
+  const std::string where = "messages[" + std::to_string(index) + "].tool_calls";
+  if (!list->is_array()) {
+    bad_request(where + " must be an array");
+  }
+  for (const auto& entry : *list) {
+    if (!entry.is_object() || !entry.contains("function") || !entry["function"].is_object()) {
+      bad_request(where + " entries must be {\"id\", \"type\": \"function\", \"function\": {...}}");
+    }
+    const json& function = entry["function"];
+    llm::ToolCall call;
+    call.id = entry.value("id", "");
+    call.name = function.value("name", "");
+    const auto arguments = function.find("arguments");
+    if (arguments != function.end()) {
+      call.arguments_json = arguments->is_string() ? arguments->get<std::string>() : dump(*arguments);
+    }
+    calls.push_back(std::move(call));
+  }
+  return calls;
+}
+
 ChatRequest parse_chat_request(const server::HttpRequest& http) {
   const json body = parse_json_object(http);
   ChatRequest request;
@@ -77,9 +182,13 @@ ChatRequest parse_chat_request(const server::HttpRequest& http) {
     if (item.contains("tool_call_id") && item["tool_call_id"].is_string()) {
       message.tool_call_id = item["tool_call_id"].get<std::string>();
     }
+    message.tool_calls = parse_message_tool_calls(item, i);
     request.messages.push_back(std::move(message));
   }
   request.stream = optional_bool(body, "stream").value_or(false);
+  request.options.tools = parse_tools(body);
+  request.options.tool_choice = parse_tool_choice(body, request.options.tools);
+  request.options.parallel_tool_calls = optional_bool(body, "parallel_tool_calls").value_or(true);
   if (const auto options = body.find("stream_options"); options != body.end() && options->is_object()) {
     request.include_usage = optional_bool(*options, "include_usage").value_or(false);
   }
@@ -129,15 +238,23 @@ std::string completion_id() {
   return id;
 }
 
-std::string finish_text(llm::FinishReason reason) { return reason == llm::FinishReason::length ? "length" : "stop"; }
+std::string finish_text(llm::FinishReason reason) {
+  if (reason == llm::FinishReason::tool_calls) {
+    return "tool_calls";
+  }
+  return reason == llm::FinishReason::length ? "length" : "stop";
+}
+
+json tool_call_json(const llm::ToolCall& call) {
+  return {
+      {"id", call.id}, {"type", "function"}, {"function", {{"name", call.name}, {"arguments", call.arguments_json}}}};
+}
 
 json usage_json(const llm::ChatTimings& timings) {
   return {{"prompt_tokens", timings.prompt_tokens},
           {"completion_tokens", timings.completion_tokens},
           {"total_tokens", timings.prompt_tokens + timings.completion_tokens}};
 }
-
-std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 server::HttpError engine_unavailable(const Error& e) {
   return server::HttpError(503, e.full_message(), "server_error", "engine_unavailable");
@@ -154,14 +271,25 @@ server::HttpResponse complete(const std::shared_ptr<llm::LlmEngine>& engine, con
   if (result.finish_reason == llm::FinishReason::error) {
     throw server::HttpError(502, result.error, "server_error", "generation_failed");
   }
-  const json response = {{"id", completion_id()},
-                         {"object", "chat.completion"},
-                         {"created", util::epoch_seconds()},
-                         {"model", model_name},
-                         {"choices", json::array({{{"index", 0},
-                                                   {"message", {{"role", "assistant"}, {"content", result.content}}},
-                                                   {"finish_reason", finish_text(result.finish_reason)}}})},
-                         {"usage", usage_json(result.timings)}};
+  json message = {{"role", "assistant"}, {"content", result.content}};
+  if (!result.tool_calls.empty()) {
+    json calls = json::array();
+    for (const auto& call : result.tool_calls) {
+      calls.push_back(tool_call_json(call));
+    }
+    message["tool_calls"] = std::move(calls);
+    if (result.content.empty()) {
+      message["content"] = nullptr;
+    }
+  }
+  const json response = {
+      {"id", completion_id()},
+      {"object", "chat.completion"},
+      {"created", util::epoch_seconds()},
+      {"model", model_name},
+      {"choices",
+       json::array({{{"index", 0}, {"message", message}, {"finish_reason", finish_text(result.finish_reason)}}})},
+      {"usage", usage_json(result.timings)}};
   return server::HttpResponse::json(dump(response));
 }
 
@@ -199,11 +327,19 @@ server::HttpResponse stream(std::shared_ptr<llm::LlmEngine> engine, std::string 
     });
     send(chunk({{"role", "assistant"}, {"content", ""}}, nullptr));
     llm::ChatResult result;
+    int tool_index = 0;
     try {
       result = engine->create_session()->chat(
           request.messages, request.options,
           [&](const llm::ChatDelta& delta) {
-            send(chunk({{"content", delta.content}}, nullptr));
+            if (!delta.content.empty()) {
+              send(chunk({{"content", delta.content}}, nullptr));
+            }
+            for (const auto& call : delta.tool_calls) {
+              json entry = tool_call_json(call);
+              entry["index"] = tool_index++;
+              send(chunk({{"tool_calls", json::array({entry})}}, nullptr));
+            }
           },
           stop.get_token());
     } catch (const Error& e) {

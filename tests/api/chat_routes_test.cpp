@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "llm/json_schema_validate.h"
 #include "llm/llama_engine.h"
 #include "llm/openai_engine.h"
 #include "llm/text_stream.h"
@@ -181,6 +182,112 @@ TEST_F(ChatRoutesTest, ModelsListsTheServedModel) {
   EXPECT_EQ(body["object"], "list");
   ASSERT_EQ(body["data"].size(), 1U);
   EXPECT_EQ(body["data"][0]["id"], "tiny-chat");
+}
+
+const json kWeatherTool = {
+    {"type", "function"},
+    {"function",
+     {{"name", "get_weather"},
+      {"description", "Weather for a city"},
+      {"parameters",
+       {{"type", "object"},
+        {"properties", {{"city", {{"type", "string"}, {"enum", {"Oslo", "Rome"}}}}, {"days", {{"type", "integer"}}}}},
+        {"required", {"city", "days"}}}}}}};
+
+std::vector<json> sse_events(const std::string& body) {
+  std::vector<json> events;
+  std::size_t at = 0;
+  while ((at = body.find("data: ", at)) != std::string::npos) {
+    const std::size_t end = body.find("\n\n", at);
+    const std::string data = body.substr(at + 6, end - at - 6);
+    at = end;
+    if (data != "[DONE]") {
+      events.push_back(json::parse(data));
+    }
+  }
+  return events;
+}
+
+TEST_F(ChatRoutesTest, RequiredToolChoiceReturnsOpenAiToolCalls) {
+  for (int seed = 1; seed <= 3; ++seed) {
+    const auto response = post(
+        {{"messages", kMessages}, {"tools", json::array({kWeatherTool})}, {"tool_choice", "required"}, {"seed", seed}});
+    ASSERT_EQ(response.status, 200) << response.body;
+    const json choice = json::parse(response.body)["choices"][0];
+    EXPECT_EQ(choice["finish_reason"], "tool_calls");
+    EXPECT_TRUE(choice["message"]["content"].is_null());
+    ASSERT_EQ(choice["message"]["tool_calls"].size(), 1U);
+    const json& call = choice["message"]["tool_calls"][0];
+    EXPECT_EQ(call["type"], "function");
+    EXPECT_FALSE(call["id"].get<std::string>().empty());
+    EXPECT_EQ(call["function"]["name"], "get_weather");
+    EXPECT_EQ(llm::json_schema_violation(call["function"]["arguments"].get<std::string>(),
+                                         kWeatherTool["function"]["parameters"].dump()),
+              "");
+  }
+}
+
+TEST_F(ChatRoutesTest, StreamedToolCallsComeAsIndexedDeltas) {
+  const auto response = post({{"messages", kMessages},
+                              {"tools", json::array({kWeatherTool})},
+                              {"tool_choice", {{"type", "function"}, {"function", {{"name", "get_weather"}}}}},
+                              {"stream", true},
+                              {"seed", 2}});
+  ASSERT_EQ(response.status, 200) << response.body;
+  const auto events = sse_events(response.body);
+  std::string arguments;
+  std::string name;
+  std::string id;
+  for (const auto& event : events) {
+    const json& delta = event["choices"][0]["delta"];
+    if (delta.contains("tool_calls")) {
+      const json& call = delta["tool_calls"][0];
+      EXPECT_EQ(call["index"], 0);
+      if (call.contains("id")) id = call["id"];
+      if (call["function"].contains("name")) name += call["function"]["name"].get<std::string>();
+      arguments += call["function"].value("arguments", "");
+    }
+  }
+  EXPECT_FALSE(id.empty());
+  EXPECT_EQ(name, "get_weather");
+  EXPECT_EQ(llm::json_schema_violation(arguments, kWeatherTool["function"]["parameters"].dump()), "");
+  EXPECT_EQ(events.back()["choices"][0]["finish_reason"], "tool_calls");
+}
+
+TEST_F(ChatRoutesTest, ToolResultsInTheConversationAreAccepted) {
+  json messages = kMessages;
+  messages.push_back({{"role", "assistant"},
+                      {"content", nullptr},
+                      {"tool_calls",
+                       {{{"id", "call_1"},
+                         {"type", "function"},
+                         {"function", {{"name", "get_weather"}, {"arguments", R"({"city":"Oslo","days":1})"}}}}}}});
+  messages.push_back({{"role", "tool"}, {"tool_call_id", "call_1"}, {"content", "3 degrees"}});
+  const auto response =
+      post({{"messages", messages}, {"tools", json::array({kWeatherTool})}, {"max_tokens", 4}, {"seed", 1}});
+  ASSERT_EQ(response.status, 200) << response.body;
+}
+
+TEST_F(ChatRoutesTest, BadToolsAreOpenAi400sNamingTheField) {
+  json one_of = kWeatherTool;
+  one_of["function"]["parameters"]["properties"]["when"] = {{"oneOf", json::array({{{"type", "string"}}})}};
+  const std::vector<std::pair<json, std::string>> cases = {
+      {{{"messages", kMessages}, {"tools", json::array({one_of})}},
+       "tools[0].function.parameters.properties.when: 'oneOf' is not supported"},
+      {{{"messages", kMessages},
+        {"tools", json::array({kWeatherTool})},
+        {"tool_choice", {{"type", "function"}, {"function", {{"name", "nope"}}}}}},
+       "tool_choice.function.name"},
+      {{{"messages", kMessages}, {"tools", json::array({kWeatherTool})}, {"tool_choice", "sometimes"}}, "tool_choice"},
+      {{{"messages", kMessages}, {"tools", "get_weather"}}, "tools"},
+  };
+  for (const auto& [body, mention] : cases) {
+    const auto response = post(body);
+    EXPECT_EQ(response.status, 400) << body.dump();
+    const json error = json::parse(response.body);
+    EXPECT_EQ(error["error"]["type"], "invalid_request_error");
+    EXPECT_NE(error["error"]["message"].get<std::string>().find(mention), std::string::npos) << response.body;
+  }
 }
 
 TEST_F(ChatRoutesTest, BadRequestsGetOpenAiErrors) {
