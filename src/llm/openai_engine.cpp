@@ -16,6 +16,80 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
+json message_json(const ChatMessage& message) {
+  json out = {{"role", role_name(message.role)}, {"content", message.content}};
+  if (!message.tool_calls.empty()) {
+    json calls = json::array();
+    for (const auto& call : message.tool_calls) {
+      calls.push_back({{"id", call.id},
+                       {"type", "function"},
+                       {"function", {{"name", call.name}, {"arguments", call.arguments_json}}}});
+    }
+    out["tool_calls"] = std::move(calls);
+  }
+  if (message.role == ChatRole::tool) {
+    out["tool_call_id"] = message.tool_call_id;
+  }
+  return out;
+}
+
+void add_tools(json& body, const ChatOptions& options) {
+  if (options.tools.empty()) {
+    return;
+  }
+  json tools = json::array();
+  for (const auto& tool : options.tools) {
+    json parameters = tool.parameters_json.empty() ? json{{"type", "object"}, {"properties", json::object()}}
+                                                   : json::parse(tool.parameters_json, nullptr, false);
+    tools.push_back(
+        {{"type", "function"},
+         {"function", {{"name", tool.name}, {"description", tool.description}, {"parameters", parameters}}}});
+  }
+  body["tools"] = std::move(tools);
+  switch (options.tool_choice.mode) {
+    case ToolChoiceMode::automatic:
+      body["tool_choice"] = "auto";
+      break;
+    case ToolChoiceMode::none:
+      body["tool_choice"] = "none";
+      break;
+    case ToolChoiceMode::required:
+      body["tool_choice"] = "required";
+      break;
+    case ToolChoiceMode::function:
+      body["tool_choice"] = {{"type", "function"}, {"function", {{"name", options.tool_choice.function_name}}}};
+      break;
+  }
+  body["parallel_tool_calls"] = options.parallel_tool_calls;
+}
+
+// Streamed tool calls arrive as fragments per index: the id and name once, the arguments in pieces.
+void merge_tool_call_deltas(const json& list, std::vector<ToolCall>& calls) {
+  for (const auto& entry : list) {
+    if (!entry.is_object()) {
+      continue;
+    }
+    const auto index = static_cast<std::size_t>(entry.value("index", static_cast<int>(calls.size())));
+    if (index >= calls.size()) {
+      calls.resize(index + 1);
+    }
+    ToolCall& call = calls[index];
+    if (const auto id = entry.find("id"); id != entry.end() && id->is_string()) {
+      call.id = id->get<std::string>();
+    }
+    const auto function = entry.find("function");
+    if (function == entry.end() || !function->is_object()) {
+      continue;
+    }
+    if (const auto name = function->find("name"); name != function->end() && name->is_string()) {
+      call.name += name->get<std::string>();
+    }
+    if (const auto arguments = function->find("arguments"); arguments != function->end()) {
+      call.arguments_json += arguments->is_string() ? arguments->get<std::string>() : arguments->dump();
+    }
+  }
+}
+
 json request_body(const RemoteOptions& remote, const std::vector<ChatMessage>& messages, const ChatOptions& options) {
   json body;
   body["model"] = remote.model;
@@ -23,9 +97,10 @@ json request_body(const RemoteOptions& remote, const std::vector<ChatMessage>& m
   body["stream_options"] = {{"include_usage", true}};
   json list = json::array();
   for (const auto& message : messages) {
-    list.push_back({{"role", role_name(message.role)}, {"content", message.content}});
+    list.push_back(message_json(message));
   }
   body["messages"] = std::move(list);
+  add_tools(body, options);
   if (options.temperature) body["temperature"] = *options.temperature;
   if (options.top_p) body["top_p"] = *options.top_p;
   if (options.max_tokens > 0) body["max_tokens"] = options.max_tokens;
@@ -64,6 +139,7 @@ ChatResult OpenAiSession::chat(const std::vector<ChatMessage>& messages, const C
   bool done = false;
   std::string finish;
   std::string stream_error;
+  std::vector<ToolCall> calls;
   StreamedAnswer answer(result, on_delta, started);
   auto emit = [&answer](std::string piece) { answer.emit(std::move(piece)); };
   auto on_event = [&](const SseEvent& event) {
@@ -106,6 +182,10 @@ ChatResult OpenAiSession::chat(const std::vector<ChatMessage>& messages, const C
           done = true;  // our own stop sequence matched (the server may not support it)
         }
       }
+      if (const auto tool_calls = delta->find("tool_calls"); tool_calls != delta->end() && tool_calls->is_array()) {
+        ++chunks;
+        merge_tool_call_deltas(*tool_calls, calls);
+      }
     }
     if (const auto reason = choice.find("finish_reason"); reason != choice.end() && reason->is_string()) {
       finish = reason->get<std::string>();
@@ -142,6 +222,14 @@ ChatResult OpenAiSession::chat(const std::vector<ChatMessage>& messages, const C
                    " ended the stream before the answer was complete (check that the server is still running)";
     return result;
   }
+  if (!calls.empty()) {
+    result.tool_calls = calls;
+    ChatDelta delta;
+    delta.tool_calls = std::move(calls);
+    on_delta(delta);
+    result.finish_reason = FinishReason::tool_calls;
+    return result;
+  }
   result.finish_reason = finish == "length" ? FinishReason::length : FinishReason::stop;
   return result;
 }
@@ -160,6 +248,7 @@ LlmSessionPtr OpenAiEngine::create_session() { return std::make_unique<OpenAiSes
 LlmCapabilities OpenAiEngine::capabilities() const {
   LlmCapabilities caps;
   caps.seed = true;
+  caps.tool_calls = true;
   return caps;
 }
 

@@ -254,6 +254,30 @@ TEST_F(ChatRoutesTest, StreamedToolCallsComeAsIndexedDeltas) {
   EXPECT_EQ(events.back()["choices"][0]["finish_reason"], "tool_calls");
 }
 
+TEST_F(ChatRoutesTest, OwnOpenAiClientGetsStreamedToolCallsFromTheServedRoute) {
+  llm::RemoteOptions remote;
+  remote.base_url = base() + "/v1";
+  remote.model = "tiny-chat";
+  llm::OpenAiEngine client(remote);
+  llm::ChatOptions options;
+  options.seed = 5;
+  options.tools = {{"get_weather", "Weather", kWeatherTool["function"]["parameters"].dump()}};
+  options.tool_choice.mode = llm::ToolChoiceMode::required;
+  std::vector<llm::ToolCall> delivered;
+  const auto result =
+      client.create_session()->chat({{llm::ChatRole::user, "weather?"}}, options, [&](const llm::ChatDelta& delta) {
+        delivered.insert(delivered.end(), delta.tool_calls.begin(), delta.tool_calls.end());
+      });
+  ASSERT_EQ(result.finish_reason, llm::FinishReason::tool_calls) << result.error;
+  ASSERT_EQ(result.tool_calls.size(), 1U);
+  ASSERT_EQ(delivered.size(), 1U);
+  const auto served = engine_->results().back().tool_calls;
+  ASSERT_EQ(served.size(), 1U);
+  EXPECT_EQ(result.tool_calls[0].id, served[0].id);
+  EXPECT_EQ(result.tool_calls[0].name, "get_weather");
+  EXPECT_EQ(result.tool_calls[0].arguments_json, served[0].arguments_json);
+}
+
 TEST_F(ChatRoutesTest, ToolResultsInTheConversationAreAccepted) {
   json messages = kMessages;
   messages.push_back({{"role", "assistant"},

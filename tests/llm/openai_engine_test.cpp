@@ -1,6 +1,7 @@
 #include "llm/openai_engine.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -268,6 +269,69 @@ TEST_F(OpenAiFixtureTest, StopSequenceAppliedEvenIfTheServerIgnoresIt) {
       });
   EXPECT_EQ(shown, "Hello world. ");
   EXPECT_EQ(result.finish_reason, FinishReason::stop);
+}
+
+}  // namespace
+}  // namespace lv::llm
+
+namespace lv::llm {
+namespace {
+
+// A scripted server streaming tool call deltas the way llama-server, vLLM and OpenAI do: the id and name
+// first, then the arguments in fragments, two calls interleaved by index (a model decides to call tools;
+// the tiny test model cannot, so the stream is scripted).
+TEST_F(OpenAiFixtureTest, ScriptedServerToolCallDeltasAreJoinedPerIndex) {
+  std::string sent;
+  server_.on("/v1/chat/completions", [&sent](const test::FixtureRequest& request, test::FixtureResponder& out) {
+    sent = request.body;
+    out.begin(200, {{"Content-Type", "text/event-stream"}});
+    auto event = [&](const std::string& delta) {
+      out.write("data: {\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":null}]}\n\n");
+    };
+    event(
+        R"({"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"get_weather","arguments":""}}]})");
+    event(R"({"tool_calls":[{"index":0,"function":{"arguments":"{\"city\":"}}]})");
+    event(
+        R"({"tool_calls":[{"index":1,"id":"call_b","type":"function","function":{"name":"set_timer","arguments":"{\"min"}}]})");
+    event(R"({"tool_calls":[{"index":0,"function":{"arguments":" \"Oslo\"}"}}]})");
+    event(R"({"tool_calls":[{"index":1,"function":{"arguments":"utes\":5}"}}]})");
+    out.write("data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\ndata: [DONE]\n\n");
+    out.end();
+  });
+  ChatOptions options = seeded(64);
+  options.tools = {{"get_weather", "Weather", R"({"type":"object","properties":{"city":{"type":"string"}}})"},
+                   {"set_timer", "Timer", ""}};
+  options.tool_choice = {ToolChoiceMode::function, "get_weather"};
+  std::vector<ChatMessage> messages = hello();
+  ChatMessage earlier(ChatRole::assistant, "");
+  earlier.tool_calls.push_back({"call_0", "get_weather", R"({"city":"Rome"})"});
+  messages.push_back(earlier);
+  ChatMessage answer(ChatRole::tool, "sunny");
+  answer.tool_call_id = "call_0";
+  messages.push_back(answer);
+  std::vector<ToolCall> delivered;
+  const auto result =
+      OpenAiEngine(remote(server_.url("/v1"))).create_session()->chat(messages, options, [&](const ChatDelta& delta) {
+        delivered.insert(delivered.end(), delta.tool_calls.begin(), delta.tool_calls.end());
+      });
+  ASSERT_EQ(result.finish_reason, FinishReason::tool_calls) << result.error;
+  ASSERT_EQ(result.tool_calls.size(), 2U);
+  EXPECT_EQ(result.tool_calls[0].id, "call_a");
+  EXPECT_EQ(result.tool_calls[0].name, "get_weather");
+  EXPECT_EQ(result.tool_calls[0].arguments_json, R"({"city": "Oslo"})");
+  EXPECT_EQ(result.tool_calls[1].id, "call_b");
+  EXPECT_EQ(result.tool_calls[1].arguments_json, R"({"minutes":5})");
+  EXPECT_EQ(delivered.size(), 2U);
+  EXPECT_EQ(result.content, "");
+
+  const auto body = nlohmann::json::parse(sent);
+  EXPECT_EQ(body["tools"][0]["type"], "function");
+  EXPECT_EQ(body["tools"][0]["function"]["parameters"]["properties"]["city"]["type"], "string");
+  EXPECT_EQ(body["tool_choice"]["function"]["name"], "get_weather");
+  EXPECT_EQ(body["parallel_tool_calls"], true);
+  EXPECT_EQ(body["messages"][2]["tool_calls"][0]["function"]["arguments"], R"({"city":"Rome"})");
+  EXPECT_EQ(body["messages"][3]["role"], "tool");
+  EXPECT_EQ(body["messages"][3]["tool_call_id"], "call_0");
 }
 
 }  // namespace
