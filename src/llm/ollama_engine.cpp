@@ -15,6 +15,40 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
+// Ollama takes tool call arguments as objects and tool results as role "tool" messages.
+json message_json(const ChatMessage& message) {
+  json out = {{"role", role_name(message.role)}, {"content", message.content}};
+  if (!message.tool_calls.empty()) {
+    json calls = json::array();
+    for (const auto& call : message.tool_calls) {
+      json arguments = json::parse(call.arguments_json.empty() ? "{}" : call.arguments_json, nullptr, false);
+      calls.push_back(
+          {{"function", {{"name", call.name}, {"arguments", arguments.is_discarded() ? json::object() : arguments}}}});
+    }
+    out["tool_calls"] = std::move(calls);
+  }
+  return out;
+}
+
+// Ollama has no tool_choice: "none" sends no tools, the rest lets the model decide.
+json tools_json(const ChatOptions& options) {
+  json tools = json::array();
+  if (options.tool_choice.mode == ToolChoiceMode::none) {
+    return tools;
+  }
+  for (const auto& tool : options.tools) {
+    if (options.tool_choice.mode == ToolChoiceMode::function && tool.name != options.tool_choice.function_name) {
+      continue;
+    }
+    json parameters = tool.parameters_json.empty() ? json{{"type", "object"}, {"properties", json::object()}}
+                                                   : json::parse(tool.parameters_json, nullptr, false);
+    tools.push_back(
+        {{"type", "function"},
+         {"function", {{"name", tool.name}, {"description", tool.description}, {"parameters", parameters}}}});
+  }
+  return tools;
+}
+
 json request_body(const RemoteOptions& remote, const std::vector<ChatMessage>& messages, const ChatOptions& options) {
   json body;
   body["model"] = remote.model;
@@ -22,9 +56,12 @@ json request_body(const RemoteOptions& remote, const std::vector<ChatMessage>& m
   body["keep_alive"] = remote.keep_alive;
   json list = json::array();
   for (const auto& message : messages) {
-    list.push_back({{"role", role_name(message.role)}, {"content", message.content}});
+    list.push_back(message_json(message));
   }
   body["messages"] = std::move(list);
+  if (json tools = tools_json(options); !tools.empty()) {
+    body["tools"] = std::move(tools);
+  }
   json sampling = json::object();
   if (options.temperature) sampling["temperature"] = *options.temperature;
   if (options.top_p) sampling["top_p"] = *options.top_p;
@@ -63,6 +100,7 @@ ChatResult OllamaSession::chat(const std::vector<ChatMessage>& messages, const C
   bool done = false;
   std::string done_reason;
   std::string stream_error;
+  std::vector<ToolCall> calls;
   StreamedAnswer answer(result, on_delta, started);
   auto emit = [&answer](std::string piece) { answer.emit(std::move(piece)); };
   auto on_line = [&](std::string_view line) {
@@ -87,6 +125,17 @@ ChatResult OllamaSession::chat(const std::vector<ChatMessage>& messages, const C
         if (text.stopped()) {
           done_reason = "stop";
           done = true;
+        }
+      }
+      if (const auto tool_calls = message->find("tool_calls"); tool_calls != message->end() && tool_calls->is_array()) {
+        for (const auto& entry : *tool_calls) {
+          const json function = entry.is_object() ? entry.value("function", json::object()) : json::object();
+          ToolCall call;
+          call.id = "call_" + std::to_string(calls.size());
+          call.name = function.value("name", "");
+          const json arguments = function.value("arguments", json::object());
+          call.arguments_json = arguments.is_string() ? arguments.get<std::string>() : arguments.dump();
+          calls.push_back(std::move(call));
         }
       }
     }
@@ -131,6 +180,14 @@ ChatResult OllamaSession::chat(const std::vector<ChatMessage>& messages, const C
     result.error = "Ollama at " + options_.base_url + " ended the stream before the answer was complete";
     return result;
   }
+  if (!calls.empty()) {
+    result.tool_calls = calls;
+    ChatDelta delta;
+    delta.tool_calls = std::move(calls);
+    on_delta(delta);
+    result.finish_reason = FinishReason::tool_calls;
+    return result;
+  }
   result.finish_reason = done_reason == "length" ? FinishReason::length : FinishReason::stop;
   return result;
 }
@@ -155,6 +212,7 @@ LlmSessionPtr OllamaEngine::create_session() { return std::make_unique<OllamaSes
 LlmCapabilities OllamaEngine::capabilities() const {
   LlmCapabilities caps;
   caps.seed = true;
+  caps.tool_calls = true;
   return caps;
 }
 

@@ -167,3 +167,53 @@ TEST(OllamaEngineConfig, ModelIsRequiredAndUnreachableServerIsClear) {
 
 }  // namespace
 }  // namespace lv::llm
+
+namespace lv::llm {
+namespace {
+
+// A scripted NDJSON server answering with Ollama's documented tool call reply (arguments as an object).
+TEST_F(OllamaEngineTest, ScriptedServerToolCallsWithObjectArguments) {
+  std::string body_seen;
+  server_.on("/api/chat", [&](const test::FixtureRequest& request, test::FixtureResponder& out) {
+    body_seen = request.body;
+    out.begin(200, {{"Content-Type", "application/x-ndjson"}});
+    out.write(R"({"model":"gemma3:4b","message":{"role":"assistant","content":"","tool_calls":[)"
+              R"({"function":{"name":"get_weather","arguments":{"city":"Oslo","days":2}}}]},"done":false})"
+              "\n");
+    out.write(R"({"model":"gemma3:4b","message":{"role":"assistant","content":""},"done":true,)"
+              R"("done_reason":"stop","prompt_eval_count":20,"eval_count":9})"
+              "\n");
+    out.end();
+  });
+  ChatOptions options;
+  options.tools = {{"get_weather", "Weather", R"({"type":"object","properties":{"city":{"type":"string"}}})"}};
+  std::vector<ChatMessage> messages = hello();
+  ChatMessage earlier(ChatRole::assistant, "");
+  earlier.tool_calls.push_back({"call_0", "get_weather", R"({"city":"Rome"})"});
+  messages.push_back(earlier);
+  messages.emplace_back(ChatRole::tool, "sunny");
+  std::vector<ToolCall> delivered;
+  const auto result =
+      OllamaEngine(remote(server_.url())).create_session()->chat(messages, options, [&](const ChatDelta& delta) {
+        delivered.insert(delivered.end(), delta.tool_calls.begin(), delta.tool_calls.end());
+      });
+  ASSERT_EQ(result.finish_reason, FinishReason::tool_calls) << result.error;
+  ASSERT_EQ(result.tool_calls.size(), 1U);
+  EXPECT_EQ(result.tool_calls[0].name, "get_weather");
+  EXPECT_EQ(nlohmann::json::parse(result.tool_calls[0].arguments_json),
+            nlohmann::json({{"city", "Oslo"}, {"days", 2}}));
+  EXPECT_FALSE(result.tool_calls[0].id.empty());
+  EXPECT_EQ(delivered.size(), 1U);
+
+  const auto body = nlohmann::json::parse(body_seen);
+  EXPECT_EQ(body["tools"][0]["function"]["name"], "get_weather");
+  EXPECT_EQ(body["messages"][2]["tool_calls"][0]["function"]["arguments"]["city"], "Rome");  // an object
+  EXPECT_EQ(body["messages"][3]["role"], "tool");
+
+  options.tool_choice.mode = ToolChoiceMode::none;
+  OllamaEngine(remote(server_.url())).create_session()->chat(hello(), options, [](const ChatDelta&) {});
+  EXPECT_FALSE(nlohmann::json::parse(body_seen).contains("tools"));
+}
+
+}  // namespace
+}  // namespace lv::llm
