@@ -42,6 +42,24 @@ void CliConfig::add_path_flags(CLI::App& command) {
   add_setting_flag(command, "--kb-dir,--kb", "paths.kb_dir", "Folder of documents for the knowledge base");
 }
 
+void CliConfig::add_wyoming_flags(CLI::App& command) {
+  command
+      .add_option_function<std::vector<std::string>>(
+          "--wyoming",
+          [this](const std::vector<std::string>& uris) {
+            std::string joined;
+            for (const auto& uri : uris) {
+              joined += (joined.empty() ? "" : ",") + uri;
+            }
+            flag_values_["wyoming.uri"] = joined;
+          },
+          "Also serve the Wyoming protocol (Home Assistant) at tcp://HOST:PORT or unix:///path; repeatable "
+          "[wyoming.uri]")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->type_size(1)
+      ->allow_extra_args(false);
+}
+
 config::Config CliConfig::load() const {
   const config::Config config = load_as_written();
   const models::ModelStore store(configured_catalog(config), {config.paths.models_dir, models::store_environment()});

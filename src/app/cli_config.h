@@ -23,6 +23,8 @@ class CliConfig {
   void add_engine_flags(CLI::App& command);
   // --data-dir, --models-dir, --kb-dir (alias --kb).
   void add_path_flags(CLI::App& command);
+  // --wyoming URI, repeatable (wyoming.uri, comma-separated).
+  void add_wyoming_flags(CLI::App& command);
   // A flag that sets one configuration key (for subcommands with their own, e.g. `transcribe --stt`).
   void add_setting_flag(CLI::App& command, const std::string& flag, const std::string& key,
                         const std::string& description);

@@ -21,6 +21,7 @@
 #include "app/session_factory.h"
 #include "app/tool_setup.h"
 #include "app/web_root.h"
+#include "app/wyoming_setup.h"
 #include "history/sqlite_history.h"
 #include "metrics/registry.h"
 #include "models/pull_monitor.h"
@@ -182,6 +183,16 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
   const std::string url = "http://" + (v6 ? "[" + options.host + "]" : options.host) + ":" + std::to_string(port);
   log::info("listening",
             {{"url", url}, {"port", port}, {"version", kVersion}, {"web_root", options.web_root.string()}});
+  // Wyoming (Home Assistant) beside HTTP, on the same engines: its services read them as loaded at each request.
+  std::unique_ptr<wyoming::WyomingServer> wyoming_server;
+  try {
+    wyoming_server = start_wyoming(config, WyomingContext{loaded, runtime, engines.catalog().all()});
+  } catch (const Error& e) {
+    log::error("cannot start the Wyoming server", {{"error", e.full_message()}});
+    models.downloads()->stop();
+    server.stop();
+    return 1;
+  }
 
   std::atomic<bool> stopping{false};
   kb::KnowledgeBasePtr knowledge;
@@ -213,6 +224,9 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
   // A download stops at once; an engine still loading is finished first (model loading cannot be cut short).
   models.downloads()->stop();
   loader.join();
+  if (wyoming_server) {
+    wyoming_server->stop();
+  }
   server.stop();
   log::info("stopped");
   return 0;
@@ -225,6 +239,7 @@ void add_serve_command(CLI::App& root, CliConfig& cli_config) {
   cli_config.add_server_flags(*command);
   cli_config.add_engine_flags(*command);
   cli_config.add_path_flags(*command);
+  cli_config.add_wyoming_flags(*command);
   auto flags = std::make_shared<ServeFlags>();
   command->add_flag("--print-config", flags->print_config, "Print the effective configuration (TOML) and exit");
   command->add_flag("--pull", flags->pull, "Download the missing models of the profile before loading the engines");

@@ -14,7 +14,7 @@ namespace lv::config {
 namespace {
 
 // Keep in the order of settings(); docs/configuration.md lists the same keys (a test checks both).
-constexpr std::array<KeyInfo, 36> kKeys = {{
+constexpr std::array<KeyInfo, 37> kKeys = {{
     {"server.host", "LOCALVOICE_SERVER_HOST", "127.0.0.1",
      "Address to listen on: an IPv4 or IPv6 literal or localhost. 0.0.0.0 or :: exposes the server to the "
      "network."},
@@ -81,12 +81,16 @@ constexpr std::array<KeyInfo, 36> kKeys = {{
     {"tools.deny", "LOCALVOICE_TOOLS_DENY", "", "Tools that never run, comma-separated."},
     {"tools.intents_file", "LOCALVOICE_TOOLS_INTENTS_FILE", "",
      "Extra intent templates (JSON, the shape of src/tools/intents/en.json), tried after the built-in ones."},
+    {"wyoming.uri", "LOCALVOICE_WYOMING_URI", "",
+     "Wyoming servers to run beside HTTP (for Home Assistant), comma-separated tcp://HOST:PORT or "
+     "unix:///path; empty: none. Wyoming has no authentication."},
     {"log.level", "LOCALVOICE_LOG_LEVEL", "info", "Log level: trace, debug, info, warn, error, critical or off."},
     {"log.format", "LOCALVOICE_LOG_FORMAT", "auto",
      "Log format: auto (JSON unless stderr is a terminal), json or text."},
 }};
 
-constexpr std::array<FlagInfo, 13> kFlags = {{
+constexpr std::array<FlagInfo, 14> kFlags = {{
+    {"--wyoming", "wyoming.uri"},
     {"--host", "server.host"},
     {"--port", "server.port"},
     {"--web-root", "server.web_root"},

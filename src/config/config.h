@@ -97,6 +97,13 @@ struct ToolsConfig {
   bool operator==(const ToolsConfig&) const = default;
 };
 
+// The Wyoming server (Home Assistant's voice protocol) beside HTTP: where it listens.
+struct WyomingConfig {
+  std::string uri;  // comma-separated tcp://HOST:PORT and unix:///path URIs; empty: no Wyoming server
+
+  bool operator==(const WyomingConfig&) const = default;
+};
+
 struct Config {
   ServerConfig server;
   EnginesConfig engines;
@@ -104,6 +111,7 @@ struct Config {
   KbConfig kb;
   SessionConfig session;
   ToolsConfig tools;
+  WyomingConfig wyoming;
   LogConfig log;
 
   bool operator==(const Config&) const = default;

@@ -245,7 +245,7 @@ class Loader {
           const auto suggestion = suggest_section(section);
           fail_unknown(section, origin, "unknown section [" + section + "]",
                        suggestion ? "did you mean [" + *suggestion + "]?"
-                                  : "use [server], [engines], [paths], [kb], [session], [tools] or [log]");
+                                  : "use [server], [engines], [paths], [kb], [session], [tools], [wyoming] or [log]");
         }
         fail_unknown(section, origin, "unknown key '" + section + "'", unknown_key_fix(section));
       }

@@ -72,6 +72,35 @@ void check_tool_list(const std::string& list) {
 }
 void check_log_format(const std::string& format) { log::parse_format(format); }
 
+// Each comma-separated entry must be tcp://ADDRESS:PORT (an IP literal or localhost; IPv6 in brackets) or
+// unix://PATH.
+void check_wyoming_uris(const std::string& list) {
+  const std::string fix =
+      "use tcp://HOST:PORT (e.g. tcp://0.0.0.0:10300 for Home Assistant on the network) or "
+      "unix:///path/to/socket; separate several with commas";
+  std::size_t begin = 0;
+  while (begin <= list.size()) {
+    const std::size_t comma = std::min(list.find(',', begin), list.size());
+    const std::string uri(util::trim(std::string_view(list).substr(begin, comma - begin)));
+    begin = comma + 1;
+    if (uri.empty()) continue;
+    if (uri.rfind("unix://", 0) == 0 && uri.size() > 7) continue;
+    if (uri.rfind("tcp://", 0) != 0) throw Error("'" + uri + "' is not a Wyoming URI", fix);
+    const std::string rest = uri.substr(6);
+    const auto colon = rest.rfind(':');
+    if (colon == std::string::npos || colon == 0) throw Error("'" + uri + "' has no host and port", fix);
+    std::string host = rest.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    check_host(host);
+    const std::string port = rest.substr(colon + 1);
+    unsigned value = 0;
+    const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (port.empty() || error != std::errc{} || end != port.data() + port.size() || value > 65535) {
+      throw Error("'" + uri + "' has no valid port (0 to 65535)", fix);
+    }
+  }
+}
+
 // Parses the leading digits of `text`; `rest` receives what follows them. Throws lv::Error.
 // `noun` and `example` describe what was expected ("a whole number", "8080") for the error message.
 std::int64_t parse_digits(std::string_view text, std::string_view& rest, std::string_view noun,
@@ -93,7 +122,7 @@ std::int64_t parse_digits(std::string_view text, std::string_view& rest, std::st
 }
 
 // A setting's table entry; the lambdas below are the only code that knows where each key lives in Config.
-constexpr std::array<Setting, 36> kSettings = {{
+constexpr std::array<Setting, 37> kSettings = {{
     {"server.host", ValueType::text, 0, 0, check_host, [](Config& c, const Value& v) { c.server.host = text_of(v); },
      [](const Config& c) -> Value { return c.server.host; }},
     {"server.port", ValueType::integer, 0, 65535, nullptr,
@@ -188,6 +217,9 @@ constexpr std::array<Setting, 36> kSettings = {{
     {"tools.intents_file", ValueType::text, 0, 0, nullptr,
      [](Config& c, const Value& v) { c.tools.intents_file = text_of(v); },
      [](const Config& c) -> Value { return c.tools.intents_file; }},
+    {"wyoming.uri", ValueType::text, 0, 0, check_wyoming_uris,
+     [](Config& c, const Value& v) { c.wyoming.uri = text_of(v); },
+     [](const Config& c) -> Value { return c.wyoming.uri; }},
     {"log.level", ValueType::text, 0, 0, check_log_level, [](Config& c, const Value& v) { c.log.level = text_of(v); },
      [](const Config& c) -> Value { return c.log.level; }},
     {"log.format", ValueType::text, 0, 0, check_log_format,
