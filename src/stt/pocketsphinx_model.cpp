@@ -127,8 +127,7 @@ void process_pieces(ps_decoder_t* ps, std::span<const std::int16_t> pcm, const s
 }  // namespace pocketsphinx
 
 pocketsphinx::DecoderPtr PocketsphinxStt::Model::create() {
-  // ps_init expands and may rewrite the shared configuration: one creation at a time.
-  const std::lock_guard lock(create_mutex);
+  // ps_init expands and may rewrite the shared configuration: creation is serialized by the caller.
   pocketsphinx::DecoderPtr decoder(ps_init(config.get()));
   if (!decoder) {
     throw Error("PocketSphinx could not load its model (see the messages above)",
@@ -180,15 +179,12 @@ std::vector<double> PocketsphinxStt::Model::seed_front_end(ps_decoder_t* ps, std
 }
 
 pocketsphinx::DecoderPtr PocketsphinxStt::Model::acquire() {
-  {
-    const std::lock_guard lock(mutex);
-    if (!idle.empty()) {
-      pocketsphinx::DecoderPtr decoder = std::move(idle.back());
-      idle.pop_back();
-      return decoder;
-    }
+  const std::lock_guard lock(mutex);
+  if (!idle.empty()) {
+    pocketsphinx::DecoderPtr decoder = std::move(idle.back());
+    idle.pop_back();
+    return decoder;
   }
-  // Loading a decoder takes about 300 ms: outside the lock, so other utterances take and return theirs meanwhile.
   return create();
 }
 

@@ -50,8 +50,7 @@ void process_pieces(ps_decoder_t* ps, std::span<const std::int16_t> pcm, const s
 
 struct PocketsphinxStt::Model {
   pocketsphinx::ConfigPtr config;
-  std::mutex create_mutex;  // held while a decoder is made from `config`
-  std::mutex mutex;         // guards `idle`
+  std::mutex mutex;
   std::vector<pocketsphinx::DecoderPtr> idle;
   pocketsphinx::ConfigPtr probe_config;
   std::mutex probe_mutex;

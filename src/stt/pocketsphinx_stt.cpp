@@ -75,7 +75,10 @@ PocketsphinxStt::PocketsphinxStt(const PocketsphinxSettings& settings)
   ps_config_set_str(model_->probe_config.get(), "cmn", "batch");
   model_->create_probe();
 
-  model_->release(model_->create());
+  {
+    std::lock_guard lock(model_->mutex);
+    model_->idle.push_back(model_->create());
+  }
   // Warm-up: the first decode allocates search structures; a short silent utterance does it now.
   const std::vector<float> quiet(kSttSampleRateHz / 4, 0.0F);
   (void)transcribe_samples(quiet);
