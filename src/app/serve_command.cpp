@@ -142,11 +142,9 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
   auto broadcast = std::make_shared<api::RealtimeBroadcast>();
   server::Router router;
   api::add_system_routes(router, api::SystemRoutesContext{std::chrono::steady_clock::now(), board, metrics});
-  api::add_realtime_endpoint(
-      router, api::RealtimeContext{
-                  make_session_factory({loaded, board, runtime, history, config::to_session_options(config.session)}),
-                  {},
-                  broadcast});
+  const session::SessionSource sessions =
+      make_session_source({loaded, board, runtime, history, config::to_session_options(config.session)});
+  api::add_realtime_endpoint(router, api::RealtimeContext{session::make_session_factory(sessions), {}, broadcast});
   if (history) {
     api::add_history_routes(router, history);
   }
@@ -186,7 +184,7 @@ int serve(const CliConfig& cli_config, const ServeFlags& flags) {
   // Wyoming (Home Assistant) beside HTTP, on the same engines: its services read them as loaded at each request.
   std::unique_ptr<wyoming::WyomingServer> wyoming_server;
   try {
-    wyoming_server = start_wyoming(config, WyomingContext{loaded, runtime, engines.catalog().all()});
+    wyoming_server = start_wyoming(config, WyomingContext{loaded, runtime, engines.catalog().all(), sessions});
   } catch (const Error& e) {
     log::error("cannot start the Wyoming server", {{"error", e.full_message()}});
     models.downloads()->stop();

@@ -69,7 +69,7 @@ EngineSet load_engine_set(const config::Config& config, const EngineSetup& setup
   return set;
 }
 
-session::SessionFactory make_session_factory(SessionFactoryDeps deps) {
+session::SessionSource make_session_source(SessionFactoryDeps deps) {
   session::SessionSource source;
   if (deps.board) {
     source.ready = [board = deps.board] { return board->loaded(); };
@@ -80,7 +80,11 @@ session::SessionFactory make_session_factory(SessionFactoryDeps deps) {
   source.runtime = std::move(deps.runtime);
   source.history = std::move(deps.history);
   source.defaults = std::move(deps.defaults);
-  return session::make_session_factory(std::move(source));
+  return source;
+}
+
+session::SessionFactory make_session_factory(SessionFactoryDeps deps) {
+  return session::make_session_factory(make_session_source(std::move(deps)));
 }
 
 }  // namespace lv::app

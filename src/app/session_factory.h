@@ -35,6 +35,9 @@ struct SessionFactoryDeps {
 // session degrades); a failing STT throws lv::Error.
 EngineSet load_engine_set(const config::Config& config, const EngineSetup& setup);
 
+// What sessions of the server are made of: the engines loaded now, ready once the board is marked loaded.
+session::SessionSource make_session_source(SessionFactoryDeps deps);
+
 // The sessions of every transport of the server (the realtime endpoint today): none while engines load,
 // nor when no VAD/STT could be loaded.
 session::SessionFactory make_session_factory(SessionFactoryDeps deps);

@@ -7,6 +7,8 @@
 #include "util/text.h"
 #include "util/version.h"
 #include "wyoming/asr_service.h"
+#include "wyoming/handle_service.h"
+#include "wyoming/tts_service.h"
 #include "wyoming/wyoming_uri.h"
 
 namespace lv::app {
@@ -38,11 +40,25 @@ wyoming::WyomingServicePtr make_asr_service(const WyomingContext& context) {
   return std::make_shared<wyoming::AsrService>(std::move(current), context.runtime, options);
 }
 
+wyoming::WyomingServicePtr make_tts_service(const WyomingContext& context) {
+  auto current = [loaded = context.loaded] {
+    const EngineSet set = loaded->snapshot();
+    return wyoming::CurrentTts{set.tts, set.tts_url};
+  };
+  return std::make_shared<wyoming::TtsService>(std::move(current), context.runtime);
+}
+
+wyoming::WyomingServicePtr make_handle_service(const WyomingContext& context) {
+  return std::make_shared<wyoming::HandleService>(context.sessions);
+}
+
 }  // namespace
 
 std::vector<wyoming::WyomingServicePtr> make_wyoming_services(const WyomingContext& context) {
   std::vector<wyoming::WyomingServicePtr> services;
   services.push_back(make_asr_service(context));
+  services.push_back(make_tts_service(context));
+  services.push_back(make_handle_service(context));
   return services;
 }
 

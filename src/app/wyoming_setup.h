@@ -9,6 +9,7 @@
 #include "app/loaded_engines.h"
 #include "config/config.h"
 #include "engine/engine_catalog.h"
+#include "session/session_factory.h"
 #include "session/session_runtime.h"
 #include "wyoming/wyoming_server.h"
 #include "wyoming/wyoming_service.h"
@@ -21,6 +22,7 @@ struct WyomingContext {
   std::shared_ptr<LoadedEngines> loaded;
   std::shared_ptr<session::SessionRuntime> runtime;
   std::vector<engine::SchemeInfo> schemes;  // every kind
+  session::SessionSource sessions;          // what the conversation (handle) service's sessions are made of
 };
 
 // One service per line; the connection offers each event to the services in this order, so a service that takes

@@ -136,6 +136,12 @@ TEST_F(RealtimeServeTest, EightConcurrentSessionsCompleteWithoutCrossTalkOrABloc
   std::vector<std::unique_ptr<test::RealtimeClient>> clients;
   for (std::size_t i = 0; i < phrases.size(); ++i) {
     clients.push_back(std::make_unique<test::RealtimeClient>(server.port()));
+    // What is checked here is isolation and a responsive event loop, not latency (bench/session measures that):
+    // with eight decodes queued on two cores a final transcript may take longer than the default 3 s, after
+    // which a session answers its partial hypothesis instead.
+    ASSERT_FALSE(clients.back()->wait_for_type("session.created", std::chrono::seconds(10)).is_null());
+    clients.back()->send({{"type", "session.update"}, {"session", {{"turn_detection", {{"max_wait_ms", 30000}}}}}});
+    ASSERT_FALSE(clients.back()->wait_for_type("session.updated", std::chrono::seconds(10)).is_null());
   }
   std::vector<std::thread> senders;
   for (std::size_t i = 0; i < phrases.size(); ++i) {
