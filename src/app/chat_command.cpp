@@ -55,6 +55,10 @@ llm::ChatResult answer(llm::LlmSession& session, const std::vector<llm::ChatMess
                        const llm::ChatOptions& options, std::ostream& out, bool stream_text,
                        std::atomic<bool>& interrupted) {
   std::stop_source stop;
+  // A Ctrl-C already pressed cancels this answer even if it would end before the watcher's first look.
+  if (interrupted.exchange(false)) {
+    stop.request_stop();
+  }
   std::jthread watcher([&](const std::stop_token& done) {
     while (!done.stop_requested()) {
       if (interrupted.exchange(false)) {
